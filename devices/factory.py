@@ -1,0 +1,86 @@
+"""Open a reader by driver name: the one entry point the kiosk calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from devices import em4100
+from devices.dedupe import Deduplicator
+from devices.idcard.driver import IdCardReader
+from devices.options import DriverOptions, OptionValue
+from devices.reads import ErrorCallback
+from devices.scan import ScanSource
+from devices.stream import StreamReader
+from devices.transport import SerialLink
+
+Builder = Callable[[str, str, bytes, DriverOptions, "ErrorCallback | None"], ScanSource]
+
+
+def open_reader(
+    driver: str,
+    port: str,
+    *,
+    reader_id: str,
+    id_hash_key: bytes,
+    options: Mapping[str, OptionValue] | None = None,
+    on_error: ErrorCallback | None = None,
+) -> ScanSource:
+    """Build the ``ScanSource`` for ``driver`` on ``port`` (a path or a pyserial URL).
+
+    Nothing is opened yet: ``run`` opens (and reopens) the port. Raises
+    ``ValueError`` for an unknown driver, an unknown option or a bad value,
+    and for an ID card reader without a usable ``id_hash_key``. ``on_error``
+    (optional) receives every ``ReaderError`` from the run loop's thread.
+    Options common to serial drivers: ``baud``, ``dedupe_window_s``,
+    ``reconnect_initial_s``, ``reconnect_max_s``; see docs/devices.md.
+    """
+    builder = _BUILDERS.get(driver)
+    if builder is None:
+        raise ValueError(f"unknown driver {driver!r}; known: {', '.join(DRIVERS)}")
+    opts = DriverOptions(driver, options)
+    source = builder(port, reader_id, id_hash_key, opts, on_error)
+    opts.finish()
+    return source
+
+
+def _link(port: str, reader_id: str, opts: DriverOptions, baud: int) -> SerialLink:
+    return SerialLink(
+        port,
+        reader_id=reader_id,
+        baudrate=opts.integer("baud", baud),
+        backoff_initial_s=opts.number("reconnect_initial_s", 0.1, minimum=0.001),
+        backoff_max_s=opts.number("reconnect_max_s", 5.0, minimum=0.001),
+    )
+
+
+def _dedupe(opts: DriverOptions, hold_gap_s: float | None = None) -> Deduplicator:
+    return Deduplicator(opts.number("dedupe_window_s", 3.0), hold_gap_s=hold_gap_s)
+
+
+def _idcard(
+    port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
+) -> ScanSource:
+    return IdCardReader(
+        _link(port, reader_id, opts, 115200),
+        id_hash_key=key,
+        dedupe=_dedupe(opts),
+        on_error=on_error,
+        poll_interval_s=opts.number("poll_interval_s", 0.25, minimum=0.01),
+        response_timeout_s=opts.number("response_timeout_s", 1.0, minimum=0.05),
+        read_attempts=opts.integer("read_attempts", 3),
+    )
+
+
+def _em4100(
+    port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
+) -> ScanSource:
+    link = _link(port, reader_id, opts, 9600)
+    dedupe = _dedupe(opts, hold_gap_s=opts.number("hold_gap_s", 0.5))
+    return StreamReader(link, em4100.decode, dedupe=dedupe, on_error=on_error)
+
+
+_BUILDERS: dict[str, Builder] = {
+    "idcard": _idcard,
+    "em4100": _em4100,
+}
+DRIVERS = tuple(_BUILDERS)

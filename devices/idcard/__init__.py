@@ -1,0 +1,1 @@
+"""China second-generation resident ID card readers (SAM modules over serial)."""

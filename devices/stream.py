@@ -1,0 +1,79 @@
+"""Run loop for readers that only talk: bytes in, frames out (no request/response).
+
+EM4100, serial UID readers, barcode scanners and Wiegand converters differ
+only in their pure ``decode`` function; this loop owns the port, the buffer,
+duplicate suppression, error reports and reconnects.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import serial
+
+from devices.dedupe import Deduplicator
+from devices.delivery import ScanDelivery
+from devices.parsing import Parsed
+from devices.reads import CredentialRead, ErrorCallback, ErrorCode
+from devices.scan import ScanCallback
+from devices.transport import SerialLink
+
+Decoder = Callable[[bytes], Parsed[CredentialRead]]
+
+
+class StreamReader:
+    """A ``ScanSource`` over a serial link and a pure decoder.
+
+    ``run`` blocks in the caller's thread until ``stop`` is set; ``on_scan``
+    and ``on_error`` are called from that thread.
+    """
+
+    def __init__(
+        self,
+        link: SerialLink,
+        decode: Decoder,
+        *,
+        dedupe: Deduplicator,
+        on_error: ErrorCallback | None = None,
+        max_buffer: int = 8192,
+    ) -> None:
+        self._link = link
+        self._decode = decode
+        self._delivery = ScanDelivery(link.reader_id, dedupe, on_error)
+        self._max_buffer = max_buffer
+
+    @property
+    def reader_id(self) -> str:
+        return self._link.reader_id
+
+    @property
+    def health(self) -> str:
+        return self._link.health.value
+
+    def run(self, on_scan: ScanCallback, stop: threading.Event) -> None:
+        try:
+            while not stop.is_set():
+                port = self._link.open(stop)
+                if port is None:
+                    return
+                try:
+                    self._pump(port, on_scan, stop)
+                except (serial.SerialException, OSError) as exc:
+                    self._delivery.report(ErrorCode.PORT, f"port lost: {exc}")
+                    self._link.lost(exc)
+        finally:
+            self._link.close()
+
+    def _pump(self, port: serial.SerialBase, on_scan: ScanCallback, stop: threading.Event) -> None:
+        buf = b""
+        while not stop.is_set():
+            chunk = port.read(max(1, port.in_waiting))
+            if not chunk:
+                continue
+            parsed = self._decode(buf + chunk)
+            buf = parsed.rest[-self._max_buffer :]
+            for error in parsed.errors:
+                self._delivery.report(ErrorCode.FRAME, error.reason)
+            for read in parsed.frames:
+                self._delivery.emit(read, on_scan)

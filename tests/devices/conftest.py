@@ -1,0 +1,72 @@
+"""Shared helpers: wait on conditions with a deadline, run a reader in a thread."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from devices.factory import open_reader
+from devices.reads import ReaderError
+from devices.scan import ScanEvent, ScanSource
+
+ID_KEY = b"test-deployment-secret-0123456789"
+
+
+def wait_until(pred: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
+    """Poll ``pred`` until it is truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or pred}")
+        pause.wait(0.01)
+
+
+def split_at(data: bytes, cuts: list[int]) -> list[bytes]:
+    """``data`` cut into consecutive chunks at the given offsets (as reads would)."""
+    points = sorted({min(c, len(data)) for c in cuts})
+    return [data[a:b] for a, b in itertools.pairwise([0, *points, len(data)])]
+
+
+class RunningReader:
+    """A ScanSource running in a thread, collecting what it produces."""
+
+    def __init__(self, source: ScanSource, errors: list[ReaderError]) -> None:
+        self.source = source
+        self.scans: list[ScanEvent] = []
+        self.errors = errors
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=source.run, args=(self.scans.append, self._stop))
+        self._thread.start()
+
+    def error_reasons(self) -> list[str]:
+        return [e.reason for e in list(self.errors)]
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        assert not self._thread.is_alive(), "reader did not stop"
+
+
+@pytest.fixture
+def run_reader() -> Iterator[Callable[..., RunningReader]]:
+    """``run_reader(driver, port, **options)`` opens via the factory and runs it."""
+    running: list[RunningReader] = []
+
+    def start(driver: str, port: str, **options: str | int | float | bool) -> RunningReader:
+        errors: list[ReaderError] = []
+        source = open_reader(
+            driver, port, reader_id=f"test-{driver}", id_hash_key=ID_KEY,
+            options=options, on_error=errors.append,
+        )
+        reader = RunningReader(source, errors)
+        running.append(reader)
+        return reader
+
+    yield start
+    for reader in running:
+        reader.stop()
