@@ -46,6 +46,11 @@ class PtySimulator(abc.ABC):
     def _tick(self) -> None:
         """One step of the simulator thread; must return within ~50 ms."""
 
+    def send_raw(self, data: bytes) -> None:
+        """Write bytes as they are (line noise, corrupt frames) onto the line."""
+        with self._lock:
+            self._write(data)
+
     def close(self) -> None:
         """Stop the thread and close the pty: the driver sees the device vanish."""
         self._stop.set()
