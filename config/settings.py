@@ -1,0 +1,89 @@
+"""Typed settings for every role, read from TOML.
+
+Unknown keys, wrong types and missing values are errors: a typo in a
+station's config must stop the program with a message, not be ignored.
+Relative paths are taken relative to the directory of the config file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from protocol.topics import NAME_PATTERN
+
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class BrokerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: Port = 1883
+    # "5" uses MQTT 5 properties and shared subscriptions; "3.1.1" is for
+    # brokers that lack them (the embedded demo broker). The contract works on both.
+    protocol: Literal["5", "3.1.1"] = "5"
+    username: str | None = None
+    password_file: str | None = None
+    tls_ca_file: str | None = None
+    keepalive_s: Annotated[int, Field(ge=5, le=3600)] = 30
+    # How long the broker keeps our session (subscriptions, queued QoS 1) while we are away.
+    session_expiry_s: Annotated[int, Field(ge=0)] = 7 * 24 * 3600
+    reconnect_min_s: Annotated[float, Field(gt=0)] = 0.5
+    reconnect_max_s: Annotated[float, Field(gt=0)] = 30.0
+
+
+class HttpSettings(_Section):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0 picks a free port
+
+
+class HubSettings(_Section):
+    hub_id: Annotated[str, Field(min_length=1, max_length=64)] = "hub-1"
+    database_url: str = "sqlite:///hub.db"
+    # Several hub workers share the request stream through $share (MQTT 5 brokers).
+    shared_subscription: bool = True
+    broker: BrokerSettings = BrokerSettings()
+    http: HttpSettings = HttpSettings()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class ReaderSettings(_Section):
+    # "none": no reader attached; "synthetic": generated scans (demo, tests);
+    # otherwise a driver name from devices (idcard, em4100, uid-serial, ...).
+    driver: str = "none"
+    port: str = ""
+    options: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    synthetic_interval_s: Annotated[float, Field(gt=0)] = 1.0
+    synthetic_count: Annotated[int, Field(ge=0)] = 0  # 0 = unlimited
+    synthetic_seed: int = 0
+
+
+class PacingSettings(_Section):
+    """Replay after an outage: in order, at most this fast, this many unanswered."""
+
+    max_per_second: Annotated[float, Field(gt=0)] = 50.0
+    max_in_flight: Annotated[int, Field(ge=1, le=1000)] = 20
+    resend_after_s: Annotated[float, Field(gt=0)] = 30.0
+
+
+class KioskSettings(_Section):
+    station: Name
+    kiosk: Name
+    data_dir: str = "kiosk-data"
+    id_hash_key_file: str | None = None
+    default_lang: Literal["zh_CN", "en"] = "zh_CN"
+    broker: BrokerSettings = BrokerSettings()
+    reader: ReaderSettings = ReaderSettings()
+    pacing: PacingSettings = PacingSettings()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class CentralSettings(_Section):
+    database_url: str = "sqlite:///central.db"
+    http: HttpSettings = HttpSettings(port=8090)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -1,0 +1,61 @@
+"""``lianxin hub``: wire the database, the inbox, MQTT and the health server."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+from sqlalchemy import text
+
+from config.lifecycle import wait_until_stopped
+from config.settings import HubSettings
+from hub.db import make_engine, migrate, session_factory
+from hub.http import HealthServer
+from hub.inbox import Inbox
+from hub.metrics import Metrics
+from hub.worker import HubWorker
+
+log = logging.getLogger(__name__)
+
+
+def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None = None) -> int:
+    """Serve until SIGTERM / SIGINT (or ``stop`` is set). Returns an exit code."""
+    stop = stop or threading.Event()
+    engine = make_engine(settings.database_url, base_dir=base_dir)
+    migrate(engine)
+    metrics = Metrics()
+    worker = HubWorker(settings, Inbox(session_factory(engine)), metrics)
+
+    def health() -> tuple[bool, dict[str, object]]:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            database_ok = True
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            log.exception("database health check failed", extra={"event": "health_db"})
+            database_ok = False
+        ok = database_ok and worker.connected
+        return ok, {"broker": worker.connected, "database": database_ok,
+                    "hub": settings.hub_id}
+
+    server = HealthServer(settings.http.host, settings.http.port, metrics, health)
+    server.start()
+    worker.start()
+    log.info("hub %s serving, health on http://%s:%d/healthz", settings.hub_id,
+             settings.http.host, server.port, extra={"event": "hub_started"})
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %d: stopping", signum, extra={"event": "hub_stopping"})
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+    wait_until_stopped(stop)
+    worker.stop()
+    server.stop()
+    engine.dispose()
+    return 0

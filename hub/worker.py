@@ -1,0 +1,160 @@
+"""The hub's MQTT side: take requests, run them through the inbox, reply.
+
+Threading: paho's network thread calls ``_on_message``; each message is
+handled to completion there (decode, one database transaction, reply,
+ack). With ``manual_ack`` the broker's PUBACK for a request is sent only
+after the commit, so a hub killed mid-transaction gets the message again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from config.settings import HubSettings
+from hub.inbox import Inbox
+from hub.metrics import Metrics
+from hub.wording import message_for
+from protocol.codec import decode_request, encode
+from protocol.errors import ProtocolError
+from protocol.mqtt import QOS, connect_async, correlation_properties, make_client
+from protocol.replies import HubStatus, Reply, ReplyStatus
+from protocol.topics import (
+    HUB_STATUS_TOPIC,
+    REQUEST_FILTER,
+    SHARED_REQUEST_FILTER,
+    parse_request_topic,
+    reply_topic,
+)
+
+log = logging.getLogger(__name__)
+
+REQUESTS = "lianxin_hub_requests_total"
+REFUSED = "lianxin_hub_refused_messages_total"
+FAILURES = "lianxin_hub_handler_failures_total"
+CONNECTED = "lianxin_hub_broker_connected"
+
+
+class HubWorker:
+    def __init__(self, settings: HubSettings, inbox: Inbox, metrics: Metrics) -> None:
+        self._settings = settings
+        self._inbox = inbox
+        self._metrics = metrics
+        self.connected = False
+        metrics.describe(REQUESTS, "Requests handled, by outcome (stored, duplicate, rejected)")
+        metrics.describe(REFUSED, "Messages refused before storage, by protocol error code")
+        metrics.describe(FAILURES, "Requests whose handling raised; the kiosk will resend")
+        metrics.describe(CONNECTED, "1 while connected to the broker")
+        metrics.set(CONNECTED, 0)
+        self._client = make_client(
+            f"lianxin-hub-{settings.hub_id}",
+            settings.broker,
+            will=(HUB_STATUS_TOPIC, self._status_payload("offline")),
+            manual_ack=True,
+        )
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+
+    def start(self) -> None:
+        connect_async(self._client, self._settings.broker)
+        self._client.loop_start()
+
+    def stop(self) -> None:
+        if self.connected:
+            info = self._client.publish(
+                HUB_STATUS_TOPIC, self._status_payload("offline"), qos=QOS, retain=True
+            )
+            info.wait_for_publish(timeout=2)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def _status_payload(self, state: str) -> bytes:
+        status = HubStatus(
+            v=1, type="hub_status", hub=self._settings.hub_id,
+            state="online" if state == "online" else "offline", at=datetime.now(UTC),
+        )
+        return encode(status)
+
+    def _on_connect(
+        self, client: mqtt.Client, _userdata: Any, flags: Any, reason: Any, _props: Any
+    ) -> None:
+        if reason.is_failure:
+            log.warning("broker refused connection: %s", reason, extra={"event": "connect_failed"})
+            return
+        self.connected = True
+        self._metrics.set(CONNECTED, 1)
+        use_shared = self._settings.shared_subscription
+        topic_filter = SHARED_REQUEST_FILTER if use_shared else REQUEST_FILTER
+        client.subscribe(topic_filter, qos=QOS)
+        client.publish(HUB_STATUS_TOPIC, self._status_payload("online"), qos=QOS, retain=True)
+        log.info("connected to broker, session_present=%s, subscribed %s",
+                 flags.session_present, topic_filter, extra={"event": "connected"})
+
+    def _on_disconnect(
+        self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
+        self.connected = False
+        self._metrics.set(CONNECTED, 0)
+        log.warning("disconnected from broker: %s", reason, extra={"event": "disconnected"})
+
+    def _on_message(self, client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        try:
+            self._handle(client, msg)
+        except Exception:
+            # The kiosk keeps the request until it gets a reply, and resends it.
+            self._metrics.inc(FAILURES)
+            log.exception("handling a request failed", extra={"event": "handler_failed"})
+        finally:
+            client.ack(msg.mid, msg.qos)
+
+    def _handle(self, client: mqtt.Client, msg: mqtt.MQTTMessage) -> None:
+        correlation = getattr(msg.properties, "CorrelationData", None) if msg.properties else None
+        decoded = decode_request(msg.topic, msg.payload)
+        if isinstance(decoded, ProtocolError):
+            self._refuse(client, msg.topic, decoded, correlation)
+            return
+        accepted = self._inbox.accept(decoded)
+        outcome = "duplicate" if accepted.duplicate else (
+            "stored" if accepted.reply.status == ReplyStatus.OK else accepted.reply.status.value
+        )
+        client.publish(
+            reply_topic(decoded.station, decoded.kiosk),
+            encode(accepted.reply),
+            qos=QOS,
+            properties=correlation_properties(correlation),
+        )
+        self._metrics.inc(REQUESTS, outcome=outcome)
+        log.info(
+            "request %s: %s", decoded.type.value, outcome,
+            extra={"event": f"request_{outcome}", "station": decoded.station,
+                   "kiosk": decoded.kiosk, "request_id": decoded.id, "seq": decoded.seq,
+                   "code": accepted.reply.code},
+        )
+
+    def _refuse(
+        self, client: mqtt.Client, topic: str, error: ProtocolError, correlation: bytes | None
+    ) -> None:
+        self._metrics.inc(REFUSED, code=error.code.value)
+        where = parse_request_topic(topic)
+        station = kiosk = None
+        if not isinstance(where, ProtocolError):
+            station, kiosk = where.station, where.kiosk
+        log.warning(
+            "refused message on %s: %s", topic, error.message,
+            extra={"event": "refused", "code": error.code.value, "station": station,
+                   "kiosk": kiosk, "request_id": error.request_id},
+        )
+        if station is None or kiosk is None:
+            return  # no kiosk to answer: the topic itself was not ours
+        reply = Reply(
+            v=1, type="reply", request_id=error.request_id, station=station, kiosk=kiosk,
+            status=ReplyStatus.ERROR, code=error.code.value,
+            message=message_for(error.code.value, "zh_CN", error.message),
+            hub_time=datetime.now(UTC),
+        )
+        client.publish(reply_topic(station, kiosk), encode(reply), qos=QOS,
+                       properties=correlation_properties(correlation))

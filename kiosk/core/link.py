@@ -1,0 +1,190 @@
+"""The kiosk's link to the hub: replays the outbox over MQTT, takes replies.
+
+One sender thread walks the oldest unanswered requests in sequence order
+and publishes them at QoS 1, at most ``max_in_flight`` unanswered at once
+and at most ``max_per_second``, so a kiosk back from a long outage drains
+steadily instead of flooding the hub. A request unanswered for
+``resend_after_s``, or still unanswered when the connection comes back,
+is sent again: the hub dedupes by request id, so resending is always safe.
+paho's own queue is only a cache; the outbox is the truth.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from config.settings import KioskSettings
+from kiosk.core.outbox import Outbox
+from protocol.codec import decode_reply, encode
+from protocol.errors import ProtocolError
+from protocol.mqtt import QOS, connect_async, make_client
+from protocol.replies import KioskStatus, ReaderHealth, Reply
+from protocol.topics import kiosk_status_topic, reply_topic
+
+log = logging.getLogger(__name__)
+STATUS_EVERY_S = 10.0
+IDLE_WAIT_S = 0.5
+
+
+class HubLink:
+    def __init__(
+        self,
+        settings: KioskSettings,
+        outbox: Outbox,
+        *,
+        reader_health: Callable[[], ReaderHealth] = lambda: "none",
+        on_reply: Callable[[Reply], None] | None = None,
+        software: str = "",
+    ) -> None:
+        self._settings = settings
+        self._outbox = outbox
+        self._reader_health = reader_health
+        self._on_reply = on_reply
+        self._software = software
+        self._status_topic = kiosk_status_topic(settings.station, settings.kiosk)
+        self._reply_topic = reply_topic(settings.station, settings.kiosk)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._sent_at: dict[str, float] = {}  # request id -> monotonic time of last publish
+        self._lock = threading.Lock()
+        self.connected = False
+        self._client = make_client(
+            f"lianxin-kiosk-{settings.station}-{settings.kiosk}",
+            settings.broker,
+            will=(self._status_topic, self._status_payload("offline")),
+        )
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+        self._thread = threading.Thread(target=self._send_loop, name="kiosk-link", daemon=True)
+
+    def start(self) -> None:
+        connect_async(self._client, self._settings.broker)
+        self._client.loop_start()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=5)
+        if self.connected:
+            info = self._client.publish(self._status_topic, self._status_payload("offline"),
+                                        qos=QOS, retain=True)
+            info.wait_for_publish(timeout=2)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def wake(self) -> None:
+        """A new request is in the outbox: send it now rather than at the next tick."""
+        self._wake.set()
+
+    # -- paho callbacks (network thread) ------------------------------------
+
+    def _on_connect(
+        self, client: mqtt.Client, _userdata: Any, flags: Any, reason: Any, _props: Any
+    ) -> None:
+        if reason.is_failure:
+            log.warning("broker refused connection: %s", reason,
+                        extra={"event": "connect_failed", **self._context()})
+            return
+        with self._lock:
+            # Whatever was in flight may be lost with the old connection: resend it.
+            self._sent_at.clear()
+        client.subscribe(self._reply_topic, qos=QOS)
+        self.connected = True
+        client.publish(self._status_topic, self._status_payload("online"), qos=QOS, retain=True)
+        log.info("connected to broker, session_present=%s", flags.session_present,
+                 extra={"event": "connected", **self._context()})
+        self._wake.set()
+
+    def _on_disconnect(
+        self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
+        self.connected = False
+        log.warning("disconnected from broker: %s", reason,
+                    extra={"event": "disconnected", **self._context()})
+
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        reply = decode_reply(msg.payload)
+        if isinstance(reply, ProtocolError):
+            log.warning("ignored a malformed reply: %s", reply,
+                        extra={"event": "bad_reply", **self._context()})
+            return
+        if reply.request_id is None:
+            log.error("hub refused a message it could not identify: %s %s", reply.code,
+                      reply.message, extra={"event": "refused_unidentified", **self._context()})
+            return
+        fresh = self._outbox.mark_replied(
+            reply.request_id, reply.status.value, reply.code, encode(reply).decode("utf-8")
+        )
+        with self._lock:
+            self._sent_at.pop(reply.request_id, None)
+        log.info("reply %s %s%s", reply.status.value, reply.code,
+                 "" if fresh else " (already answered)",
+                 extra={"event": "reply", "request_id": reply.request_id, **self._context()})
+        if fresh and self._on_reply is not None:
+            self._on_reply(reply)
+        self._wake.set()
+
+    # -- sender thread ---------------------------------------------------------
+
+    def _send_loop(self) -> None:
+        pacing = self._settings.pacing
+        interval = 1.0 / pacing.max_per_second
+        next_send = time.monotonic()
+        next_status = 0.0
+        while not self._stop.is_set():
+            self._wake.wait(IDLE_WAIT_S)
+            self._wake.clear()
+            if not self.connected:
+                continue
+            now = time.monotonic()
+            if now >= next_status:
+                self._publish_status()
+                next_status = now + STATUS_EVERY_S
+            for entry in self._outbox.waiting(pacing.max_in_flight):
+                if self._stop.is_set() or not self.connected:
+                    break
+                with self._lock:
+                    last = self._sent_at.get(entry.request_id)
+                if last is not None and time.monotonic() - last < pacing.resend_after_s:
+                    continue
+                delay = next_send - time.monotonic()
+                if delay > 0 and self._stop.wait(delay):
+                    break
+                self._client.publish(entry.topic, entry.payload, qos=QOS)
+                next_send = max(next_send, time.monotonic() - interval) + interval
+                with self._lock:
+                    self._sent_at[entry.request_id] = time.monotonic()
+                log.debug("published", extra={"event": "published", "seq": entry.seq,
+                                               "request_id": entry.request_id,
+                                               "resend": last is not None, **self._context()})
+
+    def _publish_status(self) -> None:
+        self._client.publish(self._status_topic, self._status_payload("online"), qos=QOS,
+                             retain=True)
+
+    def _status_payload(self, state: str) -> bytes:
+        counts = self._outbox.counts()
+        now = datetime.now(UTC)
+        oldest = (
+            max(0.0, (now - counts.oldest_waiting_at).total_seconds())
+            if counts.oldest_waiting_at else None
+        )
+        status = KioskStatus(
+            v=1, type="kiosk_status", station=self._settings.station,
+            kiosk=self._settings.kiosk, state="online" if state == "online" else "offline",
+            at=now, outbox_waiting=counts.waiting, oldest_waiting_s=oldest,
+            reader=self._reader_health(), software=self._software,
+        )
+        return encode(status)
+
+    def _context(self) -> dict[str, str]:
+        return {"station": self._settings.station, "kiosk": self._settings.kiosk}

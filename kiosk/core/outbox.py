@@ -1,0 +1,149 @@
+"""The kiosk's durable outbox: a request is on disk before anything else.
+
+SQLite in WAL mode with ``synchronous=FULL``: when ``add`` returns, the
+request survives a power cut. Rows are kept after the hub's reply (with
+the reply) so the kiosk can show a pending booking's answer later; only
+the hub's application reply, never a PUBACK, marks a row as answered.
+Thread-safe: one connection guarded by a lock (the UI thread adds, the
+link thread reads and marks).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq          INTEGER PRIMARY KEY,
+    request_id   TEXT NOT NULL UNIQUE,
+    type         TEXT NOT NULL,
+    topic        TEXT NOT NULL,
+    payload      BLOB NOT NULL,
+    created_at   TEXT NOT NULL,
+    replied_at   TEXT,
+    reply_status TEXT,
+    reply_code   TEXT,
+    reply_json   TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_outbox_waiting ON outbox (seq) WHERE replied_at IS NULL;
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    seq: int
+    request_id: str
+    type: str
+    topic: str
+    payload: bytes
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a caller builds once it knows its sequence number."""
+
+    request_id: str
+    type: str
+    topic: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    total: int
+    waiting: int
+    replied: int
+    oldest_waiting_at: datetime | None
+
+
+class Outbox:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def add(self, build: Callable[[int], Draft]) -> OutboxEntry:
+        """Give ``build`` the next sequence number and store its draft durably.
+
+        The sequence is per kiosk, starts at 1 and never repeats, even across
+        restarts, because it is taken and used in one transaction.
+        """
+        created_at = datetime.now(UTC)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute("SELECT value FROM counters WHERE name='seq'").fetchone()
+                seq = (row[0] if row else 0) + 1
+                draft = build(seq)
+                self._db.execute(
+                    "INSERT INTO outbox (seq, request_id, type, topic, payload, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (seq, draft.request_id, draft.type, draft.topic, draft.payload,
+                     created_at.isoformat()),
+                )
+                self._db.execute(
+                    "INSERT INTO counters (name, value) VALUES ('seq', ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (seq,),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return OutboxEntry(seq, draft.request_id, draft.type, draft.topic, draft.payload,
+                           created_at)
+
+    def waiting(self, limit: int) -> list[OutboxEntry]:
+        """The oldest ``limit`` requests still without a reply, in sequence order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, request_id, type, topic, payload, created_at FROM outbox"
+                " WHERE replied_at IS NULL ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            OutboxEntry(seq, rid, kind, topic, bytes(payload), datetime.fromisoformat(created))
+            for seq, rid, kind, topic, payload, created in rows
+        ]
+
+    def mark_replied(self, request_id: str, status: str, code: str, reply_json: str) -> bool:
+        """Record the hub's reply; False when the id is unknown or already answered."""
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE outbox SET replied_at=?, reply_status=?, reply_code=?, reply_json=?"
+                " WHERE request_id=? AND replied_at IS NULL",
+                (datetime.now(UTC).isoformat(), status, code, reply_json, request_id),
+            )
+            return cursor.rowcount == 1
+
+    def counts(self) -> OutboxCounts:
+        with self._lock:
+            total, waiting, oldest = self._db.execute(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE replied_at IS NULL),"
+                " MIN(created_at) FILTER (WHERE replied_at IS NULL) FROM outbox"
+            ).fetchone()
+        return OutboxCounts(
+            total=total,
+            waiting=waiting,
+            replied=total - waiting,
+            oldest_waiting_at=datetime.fromisoformat(oldest) if oldest else None,
+        )
+
+    def request_ids(self) -> list[str]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT request_id FROM outbox")]

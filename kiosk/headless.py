@@ -1,0 +1,90 @@
+"""``lianxin kiosk --headless``: the kiosk core without a screen.
+
+Scans from the configured reader go to the outbox first, then to the hub.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+from config.loader import resolve_path
+from config.lifecycle import wait_until_stopped
+from config.settings import KioskSettings
+from devices.scan import ScanEvent, ScanSource
+from kiosk.core.link import HubLink
+from kiosk.core.outbox import Outbox
+from kiosk.core.requests import RequestWriter
+from kiosk.core.synthetic import SyntheticReader
+
+log = logging.getLogger(__name__)
+READING_STOPPED = "reading.stopped"
+
+
+def open_reader(settings: KioskSettings, config_path: Path) -> ScanSource | None:
+    """The configured scan source, or None when no reader is attached."""
+    reader = settings.reader
+    reader_id = f"{settings.kiosk}-{reader.driver}"
+    if reader.driver == "none":
+        return None
+    if reader.driver == "synthetic":
+        return SyntheticReader(reader_id, reader.synthetic_interval_s, reader.synthetic_count,
+                               reader.synthetic_seed)
+    from devices.factory import open_reader as open_driver  # noqa: PLC0415 - optional drivers
+
+    key = b""
+    if settings.id_hash_key_file:
+        key = resolve_path(config_path, settings.id_hash_key_file).read_bytes().strip()
+    return open_driver(reader.driver, reader.port, reader_id=reader_id, id_hash_key=key,
+                       options=reader.options)
+
+
+def run_headless(settings: KioskSettings, config_path: Path,
+                 stop: threading.Event | None = None) -> int:
+    stop = stop or threading.Event()
+    data_dir = resolve_path(config_path, settings.data_dir)
+    outbox = Outbox(data_dir / "outbox.db")
+    (data_dir / READING_STOPPED).unlink(missing_ok=True)
+    writer = RequestWriter(outbox, settings.station, settings.kiosk)
+    reader = open_reader(settings, config_path)
+    link = HubLink(settings, outbox,
+                   reader_health=lambda: "none" if reader is None else reader.health,  # type: ignore[return-value,arg-type]
+                   software="lianxin-0.1")
+
+    def on_scan(scan: ScanEvent) -> None:
+        entry = writer.check_in(scan, lang=settings.default_lang)
+        log.info("scan recorded", extra={
+            "event": "scan_recorded", "station": settings.station, "kiosk": settings.kiosk,
+            "request_id": entry.request_id, "seq": entry.seq, "reader": scan.reader_id})
+        link.wake()
+
+    # SIGUSR1 stops taking scans but keeps delivering what is queued (drain).
+    stop_reading = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %d: stopping", signum, extra={"event": "kiosk_stopping"})
+        stop_reading.set()
+        if signum != signal.SIGUSR1:
+            stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
+            signal.signal(signum, on_signal)
+    link.start()
+    reader_thread = None
+    if reader is not None:
+        reader_thread = threading.Thread(target=reader.run, args=(on_scan, stop_reading),
+                                         name="reader", daemon=True)
+        reader_thread.start()
+    wait_until_stopped(stop_reading)
+    if reader_thread is not None:
+        reader_thread.join(timeout=5)
+    # Tells a supervisor (the demo, the chaos run) that no new scans will come.
+    (data_dir / READING_STOPPED).touch()
+    wait_until_stopped(stop)
+    link.stop()
+    outbox.close()
+    return 0

@@ -1,0 +1,5 @@
+import sys
+
+from lianxin.cli import main
+
+sys.exit(main())

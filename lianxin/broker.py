@@ -1,0 +1,115 @@
+"""Start an MQTT broker for the demo and the tests: Mosquitto if installed.
+
+The broker runs as a child process on a free localhost port with
+persistence in ``run_dir``, so it can be killed and restarted on the same
+port with its sessions and queued messages intact.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+BrokerKind = Literal["auto", "mosquitto", "embedded"]
+
+
+@dataclass(frozen=True)
+class BrokerInfo:
+    host: str
+    port: int
+    name: str  # "mosquitto" or "embedded-amqtt"
+    protocol: Literal["5", "3.1.1"]
+    shared_subscriptions: bool
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+class BrokerProcess:
+    def __init__(self, run_dir: Path, *, kind: BrokerKind = "auto", port: int | None = None,
+                 host: str = "127.0.0.1") -> None:
+        mosquitto = shutil.which("mosquitto") or (
+            "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
+        )
+        if kind == "mosquitto" and mosquitto is None:
+            raise RuntimeError("mosquitto is not installed (apt-get install mosquitto)")
+        self._mosquitto = mosquitto if kind in ("auto", "mosquitto") else None
+        self._run_dir = run_dir
+        run_dir.mkdir(parents=True, exist_ok=True)
+        port = port or free_port(host)
+        if self._mosquitto:
+            self.info = BrokerInfo(host, port, "mosquitto", "5", True)
+        else:
+            self.info = BrokerInfo(host, port, "embedded-amqtt", "3.1.1", False)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 15.0) -> None:
+        """Start the broker and return once it accepts connections."""
+        log = (self._run_dir / "broker.log").open("ab")
+        if self._mosquitto:
+            conf = self._write_mosquitto_conf()
+            command = [self._mosquitto, "-c", str(conf)]
+        else:
+            command = [sys.executable, "-m", "lianxin.embedded_broker", "--host",
+                       self.info.host, "--port", str(self.info.port)]
+        self._process = subprocess.Popen(command, stdout=log, stderr=log,
+                                         stdin=subprocess.DEVNULL)
+        log.close()
+        deadline = time.monotonic() + timeout_s
+        while not port_open(self.info.host, self.info.port):
+            if self._process.poll() is not None:
+                raise RuntimeError(f"broker exited with {self._process.returncode}; "
+                                   f"see {self._run_dir / 'broker.log'}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"broker did not listen on port {self.info.port} in time")
+            time.sleep(0.05)
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop (SIGTERM, letting Mosquitto save) or kill (SIGKILL, a crash)."""
+        if self._process is None:
+            return
+        self._process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def _write_mosquitto_conf(self) -> Path:
+        conf = self._run_dir / "mosquitto.conf"
+        conf.write_text(
+            f"listener {self.info.port} {self.info.host}\n"
+            "allow_anonymous true\n"
+            "persistence true\n"
+            f"persistence_location {self._run_dir}/\n"
+            # Save queued QoS 1 state every second, not every half hour.
+            "autosave_interval 1\n"
+            "max_queued_messages 100000\n"
+            "max_inflight_messages 100\n"
+            "log_type error\nlog_type warning\nlog_type notice\n",
+            encoding="utf-8",
+        )
+        return conf

@@ -1,0 +1,101 @@
+"""``lianxin``: one command, a subcommand per role."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from config.loader import ConfigError, load_settings
+from config.logs import setup_logging
+
+NOT_YET = {
+    "central": "the central records service is not built yet (issue 7)",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # Device subcommands own their whole argument list.
+    if argv[:1] == ["reader"]:
+        return _devices("reader_main", argv[1:])
+    if argv[:2] == ["sim", "reader"]:
+        return _devices("sim_main", argv[2:])
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.role is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.role == "hub":
+            return _hub(args.config)
+        if args.role == "kiosk":
+            return _kiosk(args)
+        if args.role == "demo":
+            from lianxin.demo import run_demo  # noqa: PLC0415 - loads the server stack
+
+            return run_demo(duration_s=args.duration, kiosks=args.kiosks,
+                            headless=args.headless, run_dir=args.run_dir,
+                            broker_kind=args.broker)
+    except ConfigError as exc:
+        print(f"lianxin {args.role}: {exc}", file=sys.stderr)
+        return 2
+    print(f"lianxin {args.role}: {NOT_YET.get(args.role, 'not built yet')}", file=sys.stderr)
+    return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lianxin", description="Lianxin (连心) stations")
+    roles = parser.add_subparsers(dest="role")
+    hub = roles.add_parser("hub", help="the station network's authority")
+    hub.add_argument("--config", required=True, type=Path)
+    kiosk = roles.add_parser("kiosk", help="a station kiosk")
+    kiosk.add_argument("--config", required=True, type=Path)
+    kiosk.add_argument("--headless", action="store_true", help="run the core without a screen")
+    central = roles.add_parser("central", help="central records service")
+    central.add_argument("--config", type=Path)
+    demo = roles.add_parser("demo", help="the whole system on this machine")
+    demo.add_argument("--headless", action="store_true")
+    demo.add_argument("--duration", type=float, default=0.0, help="seconds; 0 = until Ctrl-C")
+    demo.add_argument("--kiosks", type=int, default=2)
+    demo.add_argument("--run-dir", type=Path, default=None)
+    demo.add_argument("--broker", choices=["auto", "mosquitto", "embedded"], default="auto",
+                      help="auto: Mosquitto when installed, else the embedded broker")
+    roles.add_parser("reader", help="print scans from a reader as JSON lines (see --help)",
+                     add_help=False)
+    sim = roles.add_parser("sim", help="simulators")
+    sim.add_argument("what", choices=["reader"])
+    return parser
+
+
+def _hub(config: Path) -> int:
+    from config.settings import HubSettings  # noqa: PLC0415
+    from hub.app import run_hub  # noqa: PLC0415 - only hub machines have SQLAlchemy
+
+    settings = load_settings(config, HubSettings)
+    setup_logging("hub", settings.log_level)
+    return run_hub(settings, config.resolve().parent)
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from config.settings import KioskSettings  # noqa: PLC0415
+
+    settings = load_settings(args.config, KioskSettings)
+    setup_logging("kiosk", settings.log_level)
+    if not args.headless:
+        print("lianxin kiosk: the touchscreen UI is not built yet (issue 4); "
+              "use --headless", file=sys.stderr)
+        return 2
+    from kiosk.headless import run_headless  # noqa: PLC0415
+
+    return run_headless(settings, args.config.resolve())
+
+
+def _devices(entry: str, argv: list[str]) -> int:
+    try:
+        from devices import cli as devices_cli  # noqa: PLC0415
+    except ImportError:
+        print("lianxin: scanner drivers are not built yet (issue 3)", file=sys.stderr)
+        return 2
+    result: int = getattr(devices_cli, entry)(argv)
+    return result

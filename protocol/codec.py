@@ -1,0 +1,130 @@
+"""Bytes <-> messages. Decoding returns a typed message or a ProtocolError.
+
+Checks happen cheapest first (size, JSON, version, type, schema, topic) so
+a flood of junk costs little, and every refusal says precisely why.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from protocol.errors import ErrorCode, ProtocolError
+from protocol.ids import is_request_id
+from protocol.messages import REQUEST_MODELS, SCHEMA_VERSION, MessageType, Request
+from protocol.reference import Snapshot
+from protocol.replies import KioskStatus, Reply
+from protocol.topics import parse_request_topic
+
+MAX_REQUEST_BYTES = 16 * 1024
+MAX_REPLY_BYTES = 16 * 1024
+MAX_REFERENCE_BYTES = 4 * 1024 * 1024
+_MAX_ERRORS_SHOWN = 3
+
+M = TypeVar("M", bound=BaseModel)
+_SNAPSHOT = TypeAdapter[Snapshot](Snapshot)
+
+
+def encode(message: BaseModel) -> bytes:
+    """Compact UTF-8 JSON (Chinese text stays readable, not \\u-escaped)."""
+    return message.model_dump_json(by_alias=True).encode("utf-8")
+
+
+def decode_request(topic: str, payload: bytes) -> Request | ProtocolError:
+    """Validate a request as it arrives on ``topic``; never raises."""
+    parsed_topic = parse_request_topic(topic)
+    if isinstance(parsed_topic, ProtocolError):
+        return parsed_topic
+    if len(payload) > MAX_REQUEST_BYTES:
+        return ProtocolError(
+            ErrorCode.TOO_LARGE, f"payload is {len(payload)} bytes, limit {MAX_REQUEST_BYTES}"
+        )
+    obj = _load_object(payload)
+    if isinstance(obj, ProtocolError):
+        return obj
+    raw_id = obj.get("id")
+    request_id = raw_id if isinstance(raw_id, str) and is_request_id(raw_id) else None
+    version = obj.get("v")
+    if version != SCHEMA_VERSION:
+        return ProtocolError(
+            ErrorCode.UNSUPPORTED_VERSION,
+            f"schema version {version!r} is not supported (this hub speaks {SCHEMA_VERSION})",
+            request_id,
+        )
+    try:
+        message_type = MessageType(obj.get("type"))
+    except ValueError:
+        return ProtocolError(
+            ErrorCode.UNKNOWN_TYPE, f"unknown message type {obj.get('type')!r}", request_id
+        )
+    if message_type != parsed_topic.message_type:
+        return ProtocolError(
+            ErrorCode.TOPIC_MISMATCH,
+            f"type {message_type!r} sent on the topic for {parsed_topic.message_type!r}",
+            request_id,
+        )
+    request = _validate(REQUEST_MODELS[message_type], payload, request_id)
+    if isinstance(request, ProtocolError):
+        return request
+    if (request.station, request.kiosk) != (parsed_topic.station, parsed_topic.kiosk):
+        return ProtocolError(
+            ErrorCode.TOPIC_MISMATCH,
+            f"envelope says station {request.station!r} kiosk {request.kiosk!r}, topic says "
+            f"station {parsed_topic.station!r} kiosk {parsed_topic.kiosk!r}",
+            request_id,
+        )
+    return request
+
+
+def decode_reply(payload: bytes) -> Reply | ProtocolError:
+    if len(payload) > MAX_REPLY_BYTES:
+        return ProtocolError(ErrorCode.TOO_LARGE, f"reply is {len(payload)} bytes")
+    return _validate(Reply, payload, None)
+
+
+def decode_kiosk_status(payload: bytes) -> KioskStatus | ProtocolError:
+    if len(payload) > MAX_REPLY_BYTES:
+        return ProtocolError(ErrorCode.TOO_LARGE, f"status is {len(payload)} bytes")
+    return _validate(KioskStatus, payload, None)
+
+
+def decode_snapshot(payload: bytes) -> Snapshot | ProtocolError:
+    if len(payload) > MAX_REFERENCE_BYTES:
+        return ProtocolError(ErrorCode.TOO_LARGE, f"reference data is {len(payload)} bytes")
+    try:
+        return _SNAPSHOT.validate_json(payload)
+    except ValidationError as exc:
+        return ProtocolError(ErrorCode.BAD_SCHEMA, describe_validation_error(exc))
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming each bad field and what was expected (first few only)."""
+    parts = []
+    for error in exc.errors()[:_MAX_ERRORS_SHOWN]:
+        where = ".".join(str(part) for part in error["loc"]) or "(message)"
+        parts.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - _MAX_ERRORS_SHOWN
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def _load_object(payload: bytes) -> dict[str, object] | ProtocolError:
+    try:
+        obj = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return ProtocolError(ErrorCode.BAD_JSON, f"payload is not UTF-8 JSON: {exc}")
+    except RecursionError:
+        return ProtocolError(ErrorCode.BAD_JSON, "payload is nested too deeply")
+    if not isinstance(obj, dict):
+        return ProtocolError(ErrorCode.BAD_JSON, "payload must be a JSON object")
+    return obj
+
+
+def _validate(model: type[M], payload: bytes, request_id: str | None) -> M | ProtocolError:
+    try:
+        return model.model_validate_json(payload)
+    except ValidationError as exc:
+        return ProtocolError(ErrorCode.BAD_SCHEMA, describe_validation_error(exc), request_id)

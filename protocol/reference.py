@@ -1,0 +1,87 @@
+"""Retained reference data the hub publishes to a station's kiosks.
+
+Each message is a whole, versioned snapshot of one table; a kiosk keeps
+the newest version it has seen on disk and ignores older ones.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from protocol.messages import Credential, Lang, ShortId, StationId
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+Text = Annotated[str, Field(max_length=120)]
+
+
+class RosterEntry(_Strict):
+    """A known person: credentials are keyed hashes or card ids, never ID numbers."""
+
+    credential: Credential
+    person_id: ShortId
+    masked_name: Annotated[str, Field(max_length=20, description="e.g. 张*明")]
+    member: bool = False
+
+
+class Room(_Strict):
+    id: ShortId
+    station: StationId
+    name_zh: Text
+    name_en: Text
+    capacity: Annotated[int, Field(ge=1)]
+
+
+class Activity(_Strict):
+    id: ShortId
+    title_zh: Text
+    title_en: Text
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    room_id: ShortId | None = None
+    capacity: Annotated[int, Field(ge=0)]
+    places_left: Annotated[int, Field(ge=0)]
+
+
+class StationConfig(_Strict):
+    name_zh: Text
+    name_en: Text
+    default_lang: Lang = "zh_CN"
+    idle_timeout_s: Annotated[int, Field(ge=5, le=600)] = 30
+
+
+class _Snapshot(_Strict):
+    v: Literal[1]
+    type: Literal["reference"]
+    station: StationId
+    version: Annotated[int, Field(ge=1, description="grows with every change")]
+    generated_at: AwareDatetime
+
+
+class RosterSnapshot(_Snapshot):
+    name: Literal["roster"]
+    items: list[RosterEntry]
+
+
+class RoomsSnapshot(_Snapshot):
+    name: Literal["rooms"]
+    items: list[Room]
+
+
+class ActivitiesSnapshot(_Snapshot):
+    name: Literal["activities"]
+    items: list[Activity]
+
+
+class ConfigSnapshot(_Snapshot):
+    name: Literal["config"]
+    config: StationConfig
+
+
+Snapshot = RosterSnapshot | RoomsSnapshot | ActivitiesSnapshot | ConfigSnapshot
+REFERENCE_NAMES = ("roster", "rooms", "activities", "config")
