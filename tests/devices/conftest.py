@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -70,3 +77,62 @@ def run_reader() -> Iterator[Callable[..., RunningReader]]:
     yield start
     for reader in running:
         reader.stop()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class LineProcess:
+    """A subprocess whose stdout lines are collected by a thread (no blocking reads)."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "devices", *args], cwd=ROOT, env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        )
+        self.lines: list[str] = []
+        self.err_lines: list[str] = []
+        self._readers = [
+            threading.Thread(target=self._collect, args=(stream, into), daemon=True)
+            for stream, into in ((self.proc.stdout, self.lines), (self.proc.stderr, self.err_lines))
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    @staticmethod
+    def _collect(stream: IO[str] | None, into: list[str]) -> None:
+        assert stream is not None
+        for line in stream:
+            into.append(line.rstrip("\n"))
+
+    def json_lines(self) -> list[dict[str, object]]:
+        return [json.loads(line) for line in list(self.lines) if line.startswith("{")]
+
+    def terminate(self, timeout: float = 10.0) -> tuple[int, str]:
+        """SIGTERM, wait; returns (exit code, stderr)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.wait(timeout)
+
+    def wait(self, timeout: float = 20.0) -> tuple[int, str]:
+        """Wait for the process to exit by itself; returns (exit code, stderr)."""
+        code = self.proc.wait(timeout=timeout)
+        for reader in self._readers:
+            reader.join(timeout=timeout)
+        return code, "\n".join(self.err_lines)
+
+
+@pytest.fixture
+def spawn() -> Iterator[Callable[..., LineProcess]]:
+    started: list[LineProcess] = []
+
+    def start(*args: str, env: dict[str, str] | None = None) -> LineProcess:
+        process = LineProcess(*args, env=env)
+        started.append(process)
+        return process
+
+    yield start
+    for process in reversed(started):
+        if process.proc.poll() is None:
+            process.proc.kill()
+            process.wait(timeout=10)
