@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from devices import em4100
+from devices import barcode, em4100, uid_serial, wiegand
 from devices.dedupe import Deduplicator
 from devices.idcard.driver import IdCardReader
+from devices.lines import Terminator
 from devices.options import DriverOptions, OptionValue
 from devices.reads import ErrorCallback
-from devices.scan import ScanSource
+from devices.scan import CredentialKind, ScanSource
 from devices.stream import StreamReader
 from devices.transport import SerialLink
 
@@ -53,8 +54,13 @@ def _link(port: str, reader_id: str, opts: DriverOptions, baud: int) -> SerialLi
     )
 
 
-def _dedupe(opts: DriverOptions, hold_gap_s: float | None = None) -> Deduplicator:
-    return Deduplicator(opts.number("dedupe_window_s", 3.0), hold_gap_s=hold_gap_s)
+def _dedupe(opts: DriverOptions, hold_gap_s: float = 0.0) -> Deduplicator:
+    hold = opts.number("hold_gap_s", hold_gap_s)
+    return Deduplicator(opts.number("dedupe_window_s", 3.0), hold_gap_s=hold or None)
+
+
+def _terminator(opts: DriverOptions) -> Terminator:
+    return opts.choice("terminator", Terminator.ANY, {t.value: t for t in Terminator})
 
 
 def _idcard(
@@ -75,12 +81,45 @@ def _em4100(
     port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
 ) -> ScanSource:
     link = _link(port, reader_id, opts, 9600)
-    dedupe = _dedupe(opts, hold_gap_s=opts.number("hold_gap_s", 0.5))
-    return StreamReader(link, em4100.decode, dedupe=dedupe, on_error=on_error)
+    return StreamReader(link, em4100.decode, dedupe=_dedupe(opts, 0.5), on_error=on_error)
+
+
+def _uid_serial(
+    port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
+) -> ScanSource:
+    order = opts.choice("byte_order", uid_serial.ByteOrder.MSB,
+                        {o.value: o for o in uid_serial.ByteOrder})
+    decode = uid_serial.make_decoder(_terminator(opts), order)
+    link = _link(port, reader_id, opts, 9600)
+    return StreamReader(link, decode, dedupe=_dedupe(opts), on_error=on_error)
+
+
+def _barcode(
+    port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
+) -> ScanSource:
+    kind = opts.choice("kind", CredentialKind.QR,
+                       {"qr": CredentialKind.QR, "barcode": CredentialKind.BARCODE})
+    decode = barcode.make_decoder(kind, _terminator(opts), opts.text("encoding", "utf-8"))
+    link = _link(port, reader_id, opts, 9600)
+    return StreamReader(link, decode, dedupe=_dedupe(opts), on_error=on_error)
+
+
+def _wiegand(
+    port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
+) -> ScanSource:
+    fmt = opts.choice("format", wiegand.OutputFormat.BITS,
+                      {f.value: f for f in wiegand.OutputFormat})
+    bits = opts.integer("bits", 26, choices=wiegand.FORMATS_BITS)
+    decode = wiegand.make_decoder(fmt, bits, _terminator(opts))
+    link = _link(port, reader_id, opts, 9600)
+    return StreamReader(link, decode, dedupe=_dedupe(opts), on_error=on_error)
 
 
 _BUILDERS: dict[str, Builder] = {
     "idcard": _idcard,
     "em4100": _em4100,
+    "uid-serial": _uid_serial,
+    "barcode": _barcode,
+    "wiegand": _wiegand,
 }
 DRIVERS = tuple(_BUILDERS)

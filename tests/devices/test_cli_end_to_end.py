@@ -9,8 +9,13 @@ from tests.devices.conftest import wait_until
 
 KEY = "e2e-deployment-secret-0123456789"
 SERIAL_DRIVERS = {
-    "idcard": ["--option", "poll_interval_s=0.05"],
-    "em4100": [],
+    "idcard": (["--option", "poll_interval_s=0.05"], []),
+    "em4100": ([], []),
+    "uid-serial": (["--option", "byte_order=lsb"], ["--option", "byte_order=lsb",
+                                                     "--option", "separator=:"]),
+    "barcode": (["--option", "terminator=cr"], ["--option", "terminator=cr"]),
+    "wiegand": (["--option", "format=hex", "--option", "bits=34"],
+                ["--option", "format=hex", "--option", "bits=34"]),
 }
 
 
@@ -26,7 +31,8 @@ def start_pair(spawn, driver, sim_args, reader_args, env=None):
 
 @pytest.mark.parametrize("driver", sorted(SERIAL_DRIVERS))
 def test_sim_and_reader_end_to_end(driver, spawn):
-    sim, reader = start_pair(spawn, driver, ["--seed", "3"], SERIAL_DRIVERS[driver])
+    reader_args, sim_args = SERIAL_DRIVERS[driver]
+    sim, reader = start_pair(spawn, driver, ["--seed", "3", *sim_args], reader_args)
     wait_until(lambda: len([j for j in reader.json_lines() if "kind" in j]) >= 2, timeout=20,
                what=f"two {driver} scans")
     code, stderr = reader.terminate()
