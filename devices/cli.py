@@ -21,7 +21,7 @@ from pathlib import Path
 
 from devices.factory import DRIVERS, open_reader
 from devices.options import OptionValue
-from devices.reads import ReaderError
+from devices.reads import DriverUnavailableError, ReaderError
 from devices.scan import ScanEvent
 
 KEY_ENV = "LIANXIN_ID_HASH_KEY"
@@ -39,7 +39,7 @@ def reader_main(argv: list[str]) -> int:
             args.driver, args.port, reader_id=args.reader_id, id_hash_key=key,
             options=options, on_error=_print_error,
         )
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, DriverUnavailableError) as exc:
         _print_json({"error": str(exc)})
         return 2
 

@@ -6,13 +6,16 @@ from collections.abc import Callable, Mapping
 
 from devices import barcode, em4100, uid_serial, wiegand
 from devices.dedupe import Deduplicator
+from devices.delivery import ScanDelivery
 from devices.idcard.driver import IdCardReader
 from devices.lines import Terminator
 from devices.options import DriverOptions, OptionValue
+from devices.pcsc import PcscReader
 from devices.reads import ErrorCallback
 from devices.scan import CredentialKind, ScanSource
 from devices.stream import StreamReader
 from devices.transport import SerialLink
+from devices.wedge import WedgeClassifier, WedgeReader
 
 Builder = Callable[[str, str, bytes, DriverOptions, "ErrorCallback | None"], ScanSource]
 
@@ -30,7 +33,9 @@ def open_reader(
 
     Nothing is opened yet: ``run`` opens (and reopens) the port. Raises
     ``ValueError`` for an unknown driver, an unknown option or a bad value,
-    and for an ID card reader without a usable ``id_hash_key``. ``on_error``
+    and for an ID card reader without a usable ``id_hash_key``; raises
+    ``DriverUnavailableError`` when an optional dependency is missing
+    (``pcsc`` without pyscard). ``on_error``
     (optional) receives every ``ReaderError`` from the run loop's thread.
     Options common to serial drivers: ``baud``, ``dedupe_window_s``,
     ``reconnect_initial_s``, ``reconnect_max_s``; see docs/devices.md.
@@ -97,9 +102,7 @@ def _uid_serial(
 def _barcode(
     port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
 ) -> ScanSource:
-    kind = opts.choice("kind", CredentialKind.QR,
-                       {"qr": CredentialKind.QR, "barcode": CredentialKind.BARCODE})
-    decode = barcode.make_decoder(kind, _terminator(opts), opts.text("encoding", "utf-8"))
+    decode = barcode.make_decoder(_kind(opts), _terminator(opts), opts.text("encoding", "utf-8"))
     link = _link(port, reader_id, opts, 9600)
     return StreamReader(link, decode, dedupe=_dedupe(opts), on_error=on_error)
 
@@ -115,11 +118,38 @@ def _wiegand(
     return StreamReader(link, decode, dedupe=_dedupe(opts), on_error=on_error)
 
 
+def _kind(opts: DriverOptions) -> CredentialKind:
+    return opts.choice("kind", CredentialKind.QR,
+                       {"qr": CredentialKind.QR, "barcode": CredentialKind.BARCODE})
+
+
+def _wedge(
+    port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
+) -> ScanSource:
+    if port not in ("ui", "-", ""):
+        raise ValueError("wedge driver: port must be 'ui' (keys pushed by the UI); "
+                         "an evdev transport is not implemented yet")
+    classifier = WedgeClassifier(
+        threshold_s=opts.number("threshold_ms", 30.0, minimum=1.0) / 1000,
+        min_length=opts.integer("min_length", 4),
+    )
+    return WedgeReader(ScanDelivery(reader_id, _dedupe(opts), on_error), classifier, _kind(opts))
+
+
+def _pcsc(
+    port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
+) -> ScanSource:
+    delivery = ScanDelivery(reader_id, _dedupe(opts), on_error)
+    return PcscReader(port, delivery, opts.number("poll_interval_s", 0.2, minimum=0.01))
+
+
 _BUILDERS: dict[str, Builder] = {
     "idcard": _idcard,
     "em4100": _em4100,
     "uid-serial": _uid_serial,
     "barcode": _barcode,
     "wiegand": _wiegand,
+    "wedge": _wedge,
+    "pcsc": _pcsc,
 }
 DRIVERS = tuple(_BUILDERS)

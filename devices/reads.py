@@ -42,3 +42,7 @@ class ReaderError:
 
 
 ErrorCallback = Callable[[ReaderError], None]
+
+
+class DriverUnavailableError(RuntimeError):
+    """A driver cannot run here: an optional dependency (pyscard, evdev) is missing."""
