@@ -34,18 +34,22 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             database_ok = True
-        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        except Exception:
             log.exception("database health check failed", extra={"event": "health_db"})
             database_ok = False
         ok = database_ok and worker.connected
-        return ok, {"broker": worker.connected, "database": database_ok,
-                    "hub": settings.hub_id}
+        return ok, {"broker": worker.connected, "database": database_ok, "hub": settings.hub_id}
 
     server = HealthServer(settings.http.host, settings.http.port, metrics, health)
     server.start()
     worker.start()
-    log.info("hub %s serving, health on http://%s:%d/healthz", settings.hub_id,
-             settings.http.host, server.port, extra={"event": "hub_started"})
+    log.info(
+        "hub %s serving, health on http://%s:%d/healthz",
+        settings.hub_id,
+        settings.http.host,
+        server.port,
+        extra={"event": "hub_started"},
+    )
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %d: stopping", signum, extra={"event": "hub_stopping"})

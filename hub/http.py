@@ -26,8 +26,9 @@ class HealthServer:
         handler = _make_handler(metrics, health)
         self._server = ThreadingHTTPServer((host, port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="hub-http")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, name="hub-http"
+        )
 
     @property
     def port(self) -> int:
@@ -48,11 +49,15 @@ def _make_handler(
         def do_GET(self) -> None:
             if self.path == "/healthz":
                 ok, details = health()
-                self._send(200 if ok else 503, "application/json",
-                           json.dumps({"ok": ok, **details}).encode())
+                self._send(
+                    200 if ok else 503,
+                    "application/json",
+                    json.dumps({"ok": ok, **details}).encode(),
+                )
             elif self.path == "/metrics":
-                self._send(200, "text/plain; version=0.0.4; charset=utf-8",
-                           metrics.render().encode())
+                self._send(
+                    200, "text/plain; version=0.0.4; charset=utf-8", metrics.render().encode()
+                )
             else:
                 self._send(404, "application/json", b'{"error": "not found"}')
 
@@ -63,7 +68,7 @@ def _make_handler(
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             log.debug("http " + format, *args)
 
     return Handler

@@ -102,8 +102,12 @@ class Inbox:
                 # Same id from another kiosk: not a retry. Never leak the other reply.
                 log.warning(
                     "request id reused by another kiosk",
-                    extra={"event": "id_conflict", "station": request.station,
-                           "kiosk": request.kiosk, "request_id": request.id},
+                    extra={
+                        "event": "id_conflict",
+                        "station": request.station,
+                        "kiosk": request.kiosk,
+                        "request_id": request.id,
+                    },
                 )
                 return _conflict_reply(request, self._clock())
             original = Reply.model_validate_json(entry.reply_json)
@@ -117,8 +121,12 @@ class Inbox:
             log.warning(
                 "kiosk clock is ahead of the hub by %.0f s",
                 skew.total_seconds(),
-                extra={"event": "clock_skew", "station": request.station,
-                       "kiosk": request.kiosk, "request_id": request.id},
+                extra={
+                    "event": "clock_skew",
+                    "station": request.station,
+                    "kiosk": request.kiosk,
+                    "request_id": request.id,
+                },
             )
 
 

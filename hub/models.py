@@ -42,9 +42,7 @@ class CheckIn(Base):
     __tablename__ = "check_ins"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    request_id: Mapped[str] = mapped_column(
-        String(36), ForeignKey("inbox.request_id"), unique=True
-    )
+    request_id: Mapped[str] = mapped_column(String(36), ForeignKey("inbox.request_id"), unique=True)
     station: Mapped[str] = mapped_column(String(32))
     kiosk: Mapped[str] = mapped_column(String(32))
     credential_kind: Mapped[str] = mapped_column(String(16))

@@ -74,8 +74,11 @@ class HubWorker:
 
     def _status_payload(self, state: str) -> bytes:
         status = HubStatus(
-            v=1, type="hub_status", hub=self._settings.hub_id,
-            state="online" if state == "online" else "offline", at=datetime.now(UTC),
+            v=1,
+            type="hub_status",
+            hub=self._settings.hub_id,
+            state="online" if state == "online" else "offline",
+            at=datetime.now(UTC),
         )
         return encode(status)
 
@@ -91,8 +94,12 @@ class HubWorker:
         topic_filter = SHARED_REQUEST_FILTER if use_shared else REQUEST_FILTER
         client.subscribe(topic_filter, qos=QOS)
         client.publish(HUB_STATUS_TOPIC, self._status_payload("online"), qos=QOS, retain=True)
-        log.info("connected to broker, session_present=%s, subscribed %s",
-                 flags.session_present, topic_filter, extra={"event": "connected"})
+        log.info(
+            "connected to broker, session_present=%s, subscribed %s",
+            flags.session_present,
+            topic_filter,
+            extra={"event": "connected"},
+        )
 
     def _on_disconnect(
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
@@ -113,13 +120,17 @@ class HubWorker:
 
     def _handle(self, client: mqtt.Client, msg: mqtt.MQTTMessage) -> None:
         correlation = getattr(msg.properties, "CorrelationData", None) if msg.properties else None
-        decoded = decode_request(msg.topic, msg.payload)
+        decoded = decode_request(msg.topic, bytes(msg.payload))
         if isinstance(decoded, ProtocolError):
             self._refuse(client, msg.topic, decoded, correlation)
             return
         accepted = self._inbox.accept(decoded)
-        outcome = "duplicate" if accepted.duplicate else (
-            "stored" if accepted.reply.status == ReplyStatus.OK else accepted.reply.status.value
+        outcome = (
+            "duplicate"
+            if accepted.duplicate
+            else (
+                "stored" if accepted.reply.status == ReplyStatus.OK else accepted.reply.status.value
+            )
         )
         client.publish(
             reply_topic(decoded.station, decoded.kiosk),
@@ -129,10 +140,17 @@ class HubWorker:
         )
         self._metrics.inc(REQUESTS, outcome=outcome)
         log.info(
-            "request %s: %s", decoded.type.value, outcome,
-            extra={"event": f"request_{outcome}", "station": decoded.station,
-                   "kiosk": decoded.kiosk, "request_id": decoded.id, "seq": decoded.seq,
-                   "code": accepted.reply.code},
+            "request %s: %s",
+            decoded.type.value,
+            outcome,
+            extra={
+                "event": f"request_{outcome}",
+                "station": decoded.station,
+                "kiosk": decoded.kiosk,
+                "request_id": decoded.id,
+                "seq": decoded.seq,
+                "code": accepted.reply.code,
+            },
         )
 
     def _refuse(
@@ -144,17 +162,33 @@ class HubWorker:
         if not isinstance(where, ProtocolError):
             station, kiosk = where.station, where.kiosk
         log.warning(
-            "refused message on %s: %s", topic, error.message,
-            extra={"event": "refused", "code": error.code.value, "station": station,
-                   "kiosk": kiosk, "request_id": error.request_id},
+            "refused message on %s: %s",
+            topic,
+            error.message,
+            extra={
+                "event": "refused",
+                "code": error.code.value,
+                "station": station,
+                "kiosk": kiosk,
+                "request_id": error.request_id,
+            },
         )
         if station is None or kiosk is None:
             return  # no kiosk to answer: the topic itself was not ours
         reply = Reply(
-            v=1, type="reply", request_id=error.request_id, station=station, kiosk=kiosk,
-            status=ReplyStatus.ERROR, code=error.code.value,
+            v=1,
+            type="reply",
+            request_id=error.request_id,
+            station=station,
+            kiosk=kiosk,
+            status=ReplyStatus.ERROR,
+            code=error.code.value,
             message=message_for(error.code.value, "zh_CN", error.message),
             hub_time=datetime.now(UTC),
         )
-        client.publish(reply_topic(station, kiosk), encode(reply), qos=QOS,
-                       properties=correlation_properties(correlation))
+        client.publish(
+            reply_topic(station, kiosk),
+            encode(reply),
+            qos=QOS,
+            properties=correlation_properties(correlation),
+        )

@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from config.loader import resolve_path
 from config.lifecycle import wait_until_stopped
+from config.loader import resolve_path
 from config.settings import KioskSettings
 from devices.scan import ScanEvent, ScanSource
 from kiosk.core.link import HubLink
@@ -31,34 +31,48 @@ def open_reader(settings: KioskSettings, config_path: Path) -> ScanSource | None
     if reader.driver == "none":
         return None
     if reader.driver == "synthetic":
-        return SyntheticReader(reader_id, reader.synthetic_interval_s, reader.synthetic_count,
-                               reader.synthetic_seed)
+        return SyntheticReader(
+            reader_id, reader.synthetic_interval_s, reader.synthetic_count, reader.synthetic_seed
+        )
     from devices.factory import open_reader as open_driver  # noqa: PLC0415 - optional drivers
 
     key = b""
     if settings.id_hash_key_file:
         key = resolve_path(config_path, settings.id_hash_key_file).read_bytes().strip()
-    return open_driver(reader.driver, reader.port, reader_id=reader_id, id_hash_key=key,
-                       options=reader.options)
+    return open_driver(
+        reader.driver, reader.port, reader_id=reader_id, id_hash_key=key, options=reader.options
+    )
 
 
-def run_headless(settings: KioskSettings, config_path: Path,
-                 stop: threading.Event | None = None) -> int:
+def run_headless(
+    settings: KioskSettings, config_path: Path, stop: threading.Event | None = None
+) -> int:
     stop = stop or threading.Event()
     data_dir = resolve_path(config_path, settings.data_dir)
     outbox = Outbox(data_dir / "outbox.db")
     (data_dir / READING_STOPPED).unlink(missing_ok=True)
     writer = RequestWriter(outbox, settings.station, settings.kiosk)
     reader = open_reader(settings, config_path)
-    link = HubLink(settings, outbox,
-                   reader_health=lambda: "none" if reader is None else reader.health,  # type: ignore[return-value,arg-type]
-                   software="lianxin-0.1")
+    link = HubLink(
+        settings,
+        outbox,
+        reader_health=lambda: "none" if reader is None else reader.health,  # type: ignore[return-value,arg-type]
+        software="lianxin-0.1",
+    )
 
     def on_scan(scan: ScanEvent) -> None:
         entry = writer.check_in(scan, lang=settings.default_lang)
-        log.info("scan recorded", extra={
-            "event": "scan_recorded", "station": settings.station, "kiosk": settings.kiosk,
-            "request_id": entry.request_id, "seq": entry.seq, "reader": scan.reader_id})
+        log.info(
+            "scan recorded",
+            extra={
+                "event": "scan_recorded",
+                "station": settings.station,
+                "kiosk": settings.kiosk,
+                "request_id": entry.request_id,
+                "seq": entry.seq,
+                "reader": scan.reader_id,
+            },
+        )
         link.wake()
 
     # SIGUSR1 stops taking scans but keeps delivering what is queued (drain).
@@ -76,8 +90,9 @@ def run_headless(settings: KioskSettings, config_path: Path,
     link.start()
     reader_thread = None
     if reader is not None:
-        reader_thread = threading.Thread(target=reader.run, args=(on_scan, stop_reading),
-                                         name="reader", daemon=True)
+        reader_thread = threading.Thread(
+            target=reader.run, args=(on_scan, stop_reading), name="reader", daemon=True
+        )
         reader_thread.start()
     wait_until_stopped(stop_reading)
     if reader_thread is not None:

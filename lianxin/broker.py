@@ -44,8 +44,14 @@ def port_open(host: str, port: int) -> bool:
 
 
 class BrokerProcess:
-    def __init__(self, run_dir: Path, *, kind: BrokerKind = "auto", port: int | None = None,
-                 host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        run_dir: Path,
+        *,
+        kind: BrokerKind = "auto",
+        port: int | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
         mosquitto = shutil.which("mosquitto") or (
             "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
         )
@@ -68,16 +74,24 @@ class BrokerProcess:
             conf = self._write_mosquitto_conf()
             command = [self._mosquitto, "-c", str(conf)]
         else:
-            command = [sys.executable, "-m", "lianxin.embedded_broker", "--host",
-                       self.info.host, "--port", str(self.info.port)]
-        self._process = subprocess.Popen(command, stdout=log, stderr=log,
-                                         stdin=subprocess.DEVNULL)
+            command = [
+                sys.executable,
+                "-m",
+                "lianxin.embedded_broker",
+                "--host",
+                self.info.host,
+                "--port",
+                str(self.info.port),
+            ]
+        self._process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         log.close()
         deadline = time.monotonic() + timeout_s
         while not port_open(self.info.host, self.info.port):
             if self._process.poll() is not None:
-                raise RuntimeError(f"broker exited with {self._process.returncode}; "
-                                   f"see {self._run_dir / 'broker.log'}")
+                raise RuntimeError(
+                    f"broker exited with {self._process.returncode}; "
+                    f"see {self._run_dir / 'broker.log'}"
+                )
             if time.monotonic() > deadline:
                 raise RuntimeError(f"broker did not listen on port {self.info.port} in time")
             time.sleep(0.05)

@@ -34,9 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.role == "demo":
             from lianxin.demo import run_demo  # noqa: PLC0415 - loads the server stack
 
-            return run_demo(duration_s=args.duration, kiosks=args.kiosks,
-                            headless=args.headless, run_dir=args.run_dir,
-                            broker_kind=args.broker)
+            return run_demo(
+                duration_s=args.duration,
+                kiosks=args.kiosks,
+                headless=args.headless,
+                run_dir=args.run_dir,
+                broker_kind=args.broker,
+            )
     except ConfigError as exc:
         print(f"lianxin {args.role}: {exc}", file=sys.stderr)
         return 2
@@ -59,10 +63,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--duration", type=float, default=0.0, help="seconds; 0 = until Ctrl-C")
     demo.add_argument("--kiosks", type=int, default=2)
     demo.add_argument("--run-dir", type=Path, default=None)
-    demo.add_argument("--broker", choices=["auto", "mosquitto", "embedded"], default="auto",
-                      help="auto: Mosquitto when installed, else the embedded broker")
-    roles.add_parser("reader", help="print scans from a reader as JSON lines (see --help)",
-                     add_help=False)
+    demo.add_argument(
+        "--broker",
+        choices=["auto", "mosquitto", "embedded"],
+        default="auto",
+        help="auto: Mosquitto when installed, else the embedded broker",
+    )
+    roles.add_parser(
+        "reader", help="print scans from a reader as JSON lines (see --help)", add_help=False
+    )
     sim = roles.add_parser("sim", help="simulators")
     sim.add_argument("what", choices=["reader"])
     return parser
@@ -83,8 +92,10 @@ def _kiosk(args: argparse.Namespace) -> int:
     settings = load_settings(args.config, KioskSettings)
     setup_logging("kiosk", settings.log_level)
     if not args.headless:
-        print("lianxin kiosk: the touchscreen UI is not built yet (issue 4); "
-              "use --headless", file=sys.stderr)
+        print(
+            "lianxin kiosk: the touchscreen UI is not built yet (issue 4); use --headless",
+            file=sys.stderr,
+        )
         return 2
     from kiosk.headless import run_headless  # noqa: PLC0415
 

@@ -27,11 +27,20 @@ DRAIN_TIMEOUT_S = 120.0
 SCAN_INTERVAL_S = 0.25
 
 
-def run_demo(*, duration_s: float, kiosks: int, headless: bool, run_dir: Path | None,
-             broker_kind: BrokerKind = "auto") -> int:
+def run_demo(
+    *,
+    duration_s: float,
+    kiosks: int,
+    headless: bool,
+    run_dir: Path | None,
+    broker_kind: BrokerKind = "auto",
+) -> int:
     if not headless:
-        print("lianxin demo: kiosk screens arrive with the UI work (issue 4); "
-              "running the kiosks headless.", file=sys.stderr)
+        print(
+            "lianxin demo: kiosk screens arrive with the UI work (issue 4); "
+            "running the kiosks headless.",
+            file=sys.stderr,
+        )
     run_dir = (run_dir or Path(tempfile.mkdtemp(prefix="lianxin-demo-"))).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     print(f"lianxin demo: run directory {run_dir}", file=sys.stderr)
@@ -49,10 +58,16 @@ def run_demo(*, duration_s: float, kiosks: int, headless: bool, run_dir: Path | 
         for index in range(1, kiosks + 1):
             config, data_dir = _write_kiosk_config(run_dir, broker.info, index)
             kiosk_dirs.append(data_dir)
-            processes.append(_spawn(["kiosk", "--headless", "--config", str(config)],
-                                    run_dir / f"kiosk-{index}.log"))
-        print(f"lianxin demo: hub health on http://127.0.0.1:{hub_http}/healthz, "
-              f"{kiosks} kiosks scanning; logs in {run_dir}", file=sys.stderr)
+            processes.append(
+                _spawn(
+                    ["kiosk", "--headless", "--config", str(config)], run_dir / f"kiosk-{index}.log"
+                )
+            )
+        print(
+            f"lianxin demo: hub health on http://127.0.0.1:{hub_http}/healthz, "
+            f"{kiosks} kiosks scanning; logs in {run_dir}",
+            file=sys.stderr,
+        )
         _wait_for_duration(duration_s)
         kiosk_processes = processes[1:]
         for process in kiosk_processes:
@@ -75,8 +90,12 @@ def run_demo(*, duration_s: float, kiosks: int, headless: bool, run_dir: Path | 
 
 def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
     with log_path.open("ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "lianxin", *args],
-                                stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [sys.executable, "-m", "lianxin", *args],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+        )
 
 
 def _wait_healthy(port: int, hub: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
@@ -119,8 +138,10 @@ def _wait_drained(kiosk_dirs: list[Path], outboxes: list[Path]) -> None:
 
 
 def _broker_toml(info: BrokerInfo) -> str:
-    return (f'[broker]\nhost = "{info.host}"\nport = {info.port}\nprotocol = "{info.protocol}"\n'
-            "reconnect_min_s = 0.5\nreconnect_max_s = 5.0\n")
+    return (
+        f'[broker]\nhost = "{info.host}"\nport = {info.port}\nprotocol = "{info.protocol}"\n'
+        "reconnect_min_s = 0.5\nreconnect_max_s = 5.0\n"
+    )
 
 
 def _write_hub_config(run_dir: Path, info: BrokerInfo, http_port: int) -> Path:
@@ -139,7 +160,7 @@ def _write_kiosk_config(run_dir: Path, info: BrokerInfo, index: int) -> tuple[Pa
     path = run_dir / f"kiosk-{index}.toml"
     path.write_text(
         f'station = "{station}"\nkiosk = "k{index}"\ndata_dir = "kiosk-{index}"\n'
-        f"{_broker_toml(info)}\n[reader]\ndriver = \"synthetic\"\n"
+        f'{_broker_toml(info)}\n[reader]\ndriver = "synthetic"\n'
         f"synthetic_interval_s = {SCAN_INTERVAL_S}\nsynthetic_seed = {index}\n",
         encoding="utf-8",
     )

@@ -23,8 +23,13 @@ class Tally:
     lost: int  # kiosk scans with no trace in the hub database
 
     def as_dict(self) -> dict[str, int]:
-        return {"scans": self.scans, "acked": self.acked, "stored": self.stored,
-                "duplicates": self.duplicates, "lost": self.lost}
+        return {
+            "scans": self.scans,
+            "acked": self.acked,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "lost": self.lost,
+        }
 
 
 def outbox_ids(outbox_files: Iterable[Path]) -> tuple[set[str], int]:
@@ -43,8 +48,9 @@ def waiting(outbox_files: Iterable[Path]) -> int:
     total = 0
     for path in outbox_files:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            total += db.execute("SELECT COUNT(*) FROM outbox WHERE replied_at IS NULL"
-                                ).fetchone()[0]
+            total += db.execute("SELECT COUNT(*) FROM outbox WHERE replied_at IS NULL").fetchone()[
+                0
+            ]
     return total
 
 
@@ -54,13 +60,21 @@ def tally(outbox_files: list[Path], hub_database_url: str) -> Tally:
     try:
         with engine.connect() as connection:
             stored = connection.execute(text("SELECT COUNT(*) FROM check_ins")).scalar_one()
-            distinct_scans = connection.execute(text(
-                "SELECT COUNT(*) FROM (SELECT DISTINCT i.station, i.kiosk, i.seq"
-                " FROM check_ins c JOIN inbox i ON i.request_id = c.request_id) AS scans"
-            )).scalar_one()
-            hub_ids = {row[0] for row in connection.execute(
-                text("SELECT request_id FROM check_ins"))}
+            distinct_scans = connection.execute(
+                text(
+                    "SELECT COUNT(*) FROM (SELECT DISTINCT i.station, i.kiosk, i.seq"
+                    " FROM check_ins c JOIN inbox i ON i.request_id = c.request_id) AS scans"
+                )
+            ).scalar_one()
+            hub_ids = {
+                row[0] for row in connection.execute(text("SELECT request_id FROM check_ins"))
+            }
     finally:
         engine.dispose()
-    return Tally(scans=len(ids), acked=acked, stored=stored,
-                 duplicates=stored - distinct_scans, lost=len(ids - hub_ids))
+    return Tally(
+        scans=len(ids),
+        acked=acked,
+        stored=stored,
+        duplicates=stored - distinct_scans,
+        lost=len(ids - hub_ids),
+    )

@@ -54,7 +54,7 @@ def decode_request(topic: str, payload: bytes) -> Request | ProtocolError:
             request_id,
         )
     try:
-        message_type = MessageType(obj.get("type"))
+        message_type = MessageType(str(obj.get("type")))
     except ValueError:
         return ProtocolError(
             ErrorCode.UNKNOWN_TYPE, f"unknown message type {obj.get('type')!r}", request_id

@@ -93,7 +93,7 @@ def make_client(
 def connect_async(client: mqtt.Client, broker: BrokerParams) -> None:
     """Start connecting (the network loop retries with backoff until it works)."""
     if is_mqtt5(broker):
-        properties = Properties(PacketTypes.CONNECT)
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = broker.session_expiry_s
         client.connect_async(
             broker.host,
@@ -110,6 +110,6 @@ def correlation_properties(correlation: bytes | None) -> Properties | None:
     """Publish properties echoing a request's CorrelationData (MQTT 5 only)."""
     if correlation is None:
         return None
-    properties = Properties(PacketTypes.PUBLISH)
+    properties = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
     properties.CorrelationData = correlation
     return properties

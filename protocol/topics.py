@@ -28,9 +28,7 @@ STATUS_FILTER = f"{PREFIX}/st/+/k/+/status"
 # Station and kiosk ids are single topic levels: no '/', '+', '#', no spaces.
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 _NAME = re.compile(NAME_PATTERN)
-_REQUEST = re.compile(
-    r"^lianxin/v1/st/(?P<station>[^/]+)/k/(?P<kiosk>[^/]+)/req/(?P<type>[^/]+)$"
-)
+_REQUEST = re.compile(r"^lianxin/v1/st/(?P<station>[^/]+)/k/(?P<kiosk>[^/]+)/req/(?P<type>[^/]+)$")
 
 
 def is_valid_name(name: str) -> bool:

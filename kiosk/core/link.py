@@ -75,8 +75,9 @@ class HubLink:
         self._wake.set()
         self._thread.join(timeout=5)
         if self.connected:
-            info = self._client.publish(self._status_topic, self._status_payload("offline"),
-                                        qos=QOS, retain=True)
+            info = self._client.publish(
+                self._status_topic, self._status_payload("offline"), qos=QOS, retain=True
+            )
             info.wait_for_publish(timeout=2)
         self._client.disconnect()
         self._client.loop_stop()
@@ -91,8 +92,11 @@ class HubLink:
         self, client: mqtt.Client, _userdata: Any, flags: Any, reason: Any, _props: Any
     ) -> None:
         if reason.is_failure:
-            log.warning("broker refused connection: %s", reason,
-                        extra={"event": "connect_failed", **self._context()})
+            log.warning(
+                "broker refused connection: %s",
+                reason,
+                extra={"event": "connect_failed", **self._context()},
+            )
             return
         with self._lock:
             # Whatever was in flight may be lost with the old connection: resend it.
@@ -100,35 +104,52 @@ class HubLink:
         client.subscribe(self._reply_topic, qos=QOS)
         self.connected = True
         client.publish(self._status_topic, self._status_payload("online"), qos=QOS, retain=True)
-        log.info("connected to broker, session_present=%s", flags.session_present,
-                 extra={"event": "connected", **self._context()})
+        log.info(
+            "connected to broker, session_present=%s",
+            flags.session_present,
+            extra={"event": "connected", **self._context()},
+        )
         self._wake.set()
 
     def _on_disconnect(
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
     ) -> None:
         self.connected = False
-        log.warning("disconnected from broker: %s", reason,
-                    extra={"event": "disconnected", **self._context()})
+        log.warning(
+            "disconnected from broker: %s",
+            reason,
+            extra={"event": "disconnected", **self._context()},
+        )
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
-        reply = decode_reply(msg.payload)
+        reply = decode_reply(bytes(msg.payload))
         if isinstance(reply, ProtocolError):
-            log.warning("ignored a malformed reply: %s", reply,
-                        extra={"event": "bad_reply", **self._context()})
+            log.warning(
+                "ignored a malformed reply: %s",
+                reply,
+                extra={"event": "bad_reply", **self._context()},
+            )
             return
         if reply.request_id is None:
-            log.error("hub refused a message it could not identify: %s %s", reply.code,
-                      reply.message, extra={"event": "refused_unidentified", **self._context()})
+            log.error(
+                "hub refused a message it could not identify: %s %s",
+                reply.code,
+                reply.message,
+                extra={"event": "refused_unidentified", **self._context()},
+            )
             return
         fresh = self._outbox.mark_replied(
             reply.request_id, reply.status.value, reply.code, encode(reply).decode("utf-8")
         )
         with self._lock:
             self._sent_at.pop(reply.request_id, None)
-        log.info("reply %s %s%s", reply.status.value, reply.code,
-                 "" if fresh else " (already answered)",
-                 extra={"event": "reply", "request_id": reply.request_id, **self._context()})
+        log.info(
+            "reply %s %s%s",
+            reply.status.value,
+            reply.code,
+            "" if fresh else " (already answered)",
+            extra={"event": "reply", "request_id": reply.request_id, **self._context()},
+        )
         if fresh and self._on_reply is not None:
             self._on_reply(reply)
         self._wake.set()
@@ -163,26 +184,41 @@ class HubLink:
                 next_send = max(next_send, time.monotonic() - interval) + interval
                 with self._lock:
                     self._sent_at[entry.request_id] = time.monotonic()
-                log.debug("published", extra={"event": "published", "seq": entry.seq,
-                                               "request_id": entry.request_id,
-                                               "resend": last is not None, **self._context()})
+                log.debug(
+                    "published",
+                    extra={
+                        "event": "published",
+                        "seq": entry.seq,
+                        "request_id": entry.request_id,
+                        "resend": last is not None,
+                        **self._context(),
+                    },
+                )
 
     def _publish_status(self) -> None:
-        self._client.publish(self._status_topic, self._status_payload("online"), qos=QOS,
-                             retain=True)
+        self._client.publish(
+            self._status_topic, self._status_payload("online"), qos=QOS, retain=True
+        )
 
     def _status_payload(self, state: str) -> bytes:
         counts = self._outbox.counts()
         now = datetime.now(UTC)
         oldest = (
             max(0.0, (now - counts.oldest_waiting_at).total_seconds())
-            if counts.oldest_waiting_at else None
+            if counts.oldest_waiting_at
+            else None
         )
         status = KioskStatus(
-            v=1, type="kiosk_status", station=self._settings.station,
-            kiosk=self._settings.kiosk, state="online" if state == "online" else "offline",
-            at=now, outbox_waiting=counts.waiting, oldest_waiting_s=oldest,
-            reader=self._reader_health(), software=self._software,
+            v=1,
+            type="kiosk_status",
+            station=self._settings.station,
+            kiosk=self._settings.kiosk,
+            state="online" if state == "online" else "offline",
+            at=now,
+            outbox_waiting=counts.waiting,
+            oldest_waiting_s=oldest,
+            reader=self._reader_health(),
+            software=self._software,
         )
         return encode(status)
 

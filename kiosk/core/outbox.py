@@ -93,8 +93,14 @@ class Outbox:
                 self._db.execute(
                     "INSERT INTO outbox (seq, request_id, type, topic, payload, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    (seq, draft.request_id, draft.type, draft.topic, draft.payload,
-                     created_at.isoformat()),
+                    (
+                        seq,
+                        draft.request_id,
+                        draft.type,
+                        draft.topic,
+                        draft.payload,
+                        created_at.isoformat(),
+                    ),
                 )
                 self._db.execute(
                     "INSERT INTO counters (name, value) VALUES ('seq', ?)"
@@ -105,8 +111,9 @@ class Outbox:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        return OutboxEntry(seq, draft.request_id, draft.type, draft.topic, draft.payload,
-                           created_at)
+        return OutboxEntry(
+            seq, draft.request_id, draft.type, draft.topic, draft.payload, created_at
+        )
 
     def waiting(self, limit: int) -> list[OutboxEntry]:
         """The oldest ``limit`` requests still without a reply, in sequence order."""

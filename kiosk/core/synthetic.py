@@ -19,7 +19,7 @@ class SyntheticReader:
         self._reader_id = reader_id
         self._interval_s = interval_s
         self._count = count
-        self._random = random.Random(seed)
+        self._random = random.Random(seed)  # noqa: S311 - demo cards, not secrets
         self._pool = [f"{self._random.getrandbits(40):010X}" for _ in range(50)]
         self.produced = 0
 
@@ -30,12 +30,14 @@ class SyntheticReader:
     def run(self, on_scan: ScanCallback, stop: threading.Event) -> None:
         while not stop.is_set() and (self._count == 0 or self.produced < self._count):
             card = self._random.choice(self._pool)
-            on_scan(ScanEvent(
-                reader_id=self._reader_id,
-                kind=CredentialKind.RFID_EM4100,
-                credential=card,
-                display=f"{int(card[2:], 16):010d}",
-                read_at=datetime.now(UTC),
-            ))
+            on_scan(
+                ScanEvent(
+                    reader_id=self._reader_id,
+                    kind=CredentialKind.RFID_EM4100,
+                    credential=card,
+                    display=f"{int(card[2:], 16):010d}",
+                    read_at=datetime.now(UTC),
+                )
+            )
             self.produced += 1
             stop.wait(self._interval_s)

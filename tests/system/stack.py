@@ -1,0 +1,248 @@
+"""Real processes for system tests: hub and kiosks as `lianxin` subprocesses."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy import create_engine, text
+
+from lianxin.broker import BrokerInfo, free_port
+from tests.waiting import wait_until
+
+
+def broker_toml(info: BrokerInfo) -> str:
+    return (
+        f'[broker]\nhost = "{info.host}"\nport = {info.port}\nprotocol = "{info.protocol}"\n'
+        "reconnect_min_s = 0.2\nreconnect_max_s = 1.0\n"
+    )
+
+
+@dataclass
+class Process:
+    """One `lianxin` role in a subprocess, restartable with the same config."""
+
+    args: list[str]
+    log_path: Path
+    popen: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Process:
+        with self.log_path.open("ab") as log:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-m", "lianxin", *self.args],
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+            )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: a power cut, as far as this process can tell."""
+        self._stop(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self._stop(signal.SIGTERM)
+
+    def signal(self, signum: int) -> None:
+        assert self.popen is not None
+        self.popen.send_signal(signum)
+
+    def _stop(self, signum: int) -> None:
+        if self.popen is None:
+            return
+        if self.popen.poll() is None:
+            self.popen.send_signal(signum)
+        try:
+            self.popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+        self.popen = None
+
+    @property
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@dataclass
+class Hub:
+    directory: Path
+    broker: BrokerInfo
+    shared_subscription: bool = True
+    http_port: int = field(default_factory=free_port)
+    process: Process | None = None
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.directory / 'hub.db'}"
+
+    def start(self) -> Hub:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        config = self.directory / "hub.toml"
+        config.write_text(
+            'hub_id = "test-hub"\ndatabase_url = "sqlite:///hub.db"\n'
+            f"shared_subscription = {str(self.shared_subscription).lower()}\n"
+            f"{broker_toml(self.broker)}\n[http]\nport = {self.http_port}\n",
+            encoding="utf-8",
+        )
+        self.process = Process(["hub", "--config", str(config)], self.directory / "hub.log")
+        self.process.start()
+        wait_until(self.healthy, 30, "hub healthy")
+        return self
+
+    def healthy(self) -> bool:
+        assert self.process is not None
+        assert self.process.alive, f"hub exited:\n{self.process.log()}"
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{self.http_port}/healthz", timeout=1
+            ) as answer:
+                return bool(json.load(answer)["ok"])
+        except OSError:
+            return False
+
+    def metrics(self) -> str:
+        url = f"http://127.0.0.1:{self.http_port}/metrics"
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return str(answer.read().decode())
+
+    def count(self, table: str) -> int:
+        if not (self.directory / "hub.db").exists():
+            return 0
+        engine = create_engine(self.database_url)
+        try:
+            with engine.connect() as connection:
+                return int(connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+        finally:
+            engine.dispose()
+
+
+@dataclass
+class Kiosk:
+    directory: Path
+    broker: BrokerInfo
+    station: str = "st01"
+    kiosk: str = "k1"
+    scans: int = 0  # synthetic scans to make; 0 = no reader
+    interval_s: float = 0.05
+    seed: int = 1
+    process: Process | None = None
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.directory / "data" / "outbox.db"
+
+    def write_config(self) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        reader = (
+            f'[reader]\ndriver = "synthetic"\nsynthetic_interval_s = {self.interval_s}\n'
+            f"synthetic_count = {self.scans}\nsynthetic_seed = {self.seed}\n"
+            if self.scans
+            else '[reader]\ndriver = "none"\n'
+        )
+        config = self.directory / "kiosk.toml"
+        config.write_text(
+            f'station = "{self.station}"\nkiosk = "{self.kiosk}"\ndata_dir = "data"\n'
+            f"{broker_toml(self.broker)}\n{reader}\n[pacing]\nresend_after_s = 3.0\n",
+            encoding="utf-8",
+        )
+        return config
+
+    def start(self) -> Kiosk:
+        config = self.write_config()
+        self.process = Process(
+            ["kiosk", "--headless", "--config", str(config)], self.directory / "kiosk.log"
+        )
+        self.process.start()
+        return self
+
+    def outbox(self) -> tuple[int, int]:
+        """(requests written, requests answered by the hub), read from disk."""
+        if not self.outbox_path.exists():
+            return 0, 0
+        with sqlite3.connect(f"file:{self.outbox_path}?mode=ro", uri=True) as db:
+            total, replied = db.execute("SELECT COUNT(*), COUNT(replied_at) FROM outbox").fetchone()
+        return int(total), int(replied)
+
+
+class Probe:
+    """A plain MQTT client for tests: publishes raw bytes, records what arrives."""
+
+    def __init__(self, broker: BrokerInfo, subscribe: str = "lianxin/v1/#") -> None:
+        self.messages: list[tuple[str, bytes]] = []
+        self._client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        self._client.on_message = lambda _c, _u, msg: self.messages.append(
+            (msg.topic, bytes(msg.payload))
+        )
+        self._client.connect(broker.host, broker.port)
+        self._client.loop_start()
+        self._client.subscribe(subscribe, qos=1)
+        wait_until(self._client.is_connected, 10, "probe connected")
+
+    def publish(self, topic: str, payload: bytes) -> None:
+        self._client.publish(topic, payload, qos=1).wait_for_publish(timeout=10)
+
+    def on(self, topic: str) -> list[dict[str, object]]:
+        return [json.loads(p) for t, p in list(self.messages) if t == topic]
+
+    def close(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+
+class Stack:
+    """Makes hubs, kiosks and probes for one test and stops them all afterwards."""
+
+    def __init__(self, root: Path, broker: BrokerInfo) -> None:
+        self.root = root
+        self.broker = broker
+        self._made: list[Hub | Kiosk | Probe] = []
+
+    def hub(self, *, shared_subscription: bool = True) -> Hub:
+        handle = Hub(self.root / "hub", self.broker, shared_subscription=shared_subscription)
+        self._made.append(handle)
+        return handle
+
+    def kiosk(
+        self,
+        name: str = "k1",
+        *,
+        station: str = "st01",
+        scans: int = 0,
+        interval_s: float = 0.05,
+        seed: int = 1,
+    ) -> Kiosk:
+        handle = Kiosk(
+            self.root / name,
+            self.broker,
+            station=station,
+            kiosk=name,
+            scans=scans,
+            interval_s=interval_s,
+            seed=seed,
+        )
+        self._made.append(handle)
+        return handle
+
+    def probe(self) -> Probe:
+        handle = Probe(self.broker)
+        self._made.append(handle)
+        return handle
+
+    def close(self) -> None:
+        for handle in reversed(self._made):
+            if isinstance(handle, Probe):
+                handle.close()
+            elif handle.process is not None:
+                handle.process.kill()

@@ -1,0 +1,88 @@
+"""The hub's inbox: one effect per request id, whatever arrives how often."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from hub.db import make_engine, migrate, session_factory
+from hub.inbox import Inbox
+from hub.models import CheckIn, InboxEntry
+from protocol.codec import decode_request
+from protocol.messages import CheckInRequest
+from tests.system import envelopes
+
+
+def _inbox(tmp_path: Path) -> tuple[Inbox, object]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.db'}")
+    migrate(engine)
+    return Inbox(session_factory(engine)), engine
+
+
+def _request(**kwargs: str) -> CheckInRequest:
+    topic, payload, _ = envelopes.check_in(**kwargs)  # type: ignore[arg-type]
+    request = decode_request(topic, payload)
+    assert isinstance(request, CheckInRequest)
+    return request
+
+
+def _count(engine: object, model: type) -> int:
+    sessions = session_factory(engine)  # type: ignore[arg-type]
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_concurrent_copies_of_one_request_store_one_check_in(tmp_path: Path) -> None:
+    inbox, engine = _inbox(tmp_path)
+    request = _request()
+    results = []
+    start = threading.Barrier(8)
+
+    def accept() -> None:
+        start.wait()
+        results.append(inbox.accept(request))
+
+    threads = [threading.Thread(target=accept) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(result.duplicate for result in results) == [False] + [True] * 7
+    assert {result.reply.result["check_in_id"] for result in results} == {1}
+    assert _count(engine, CheckIn) == 1 and _count(engine, InboxEntry) == 1
+
+
+def test_visits_this_year_counts_the_same_card(tmp_path: Path) -> None:
+    inbox, _ = _inbox(tmp_path)
+    replies = [inbox.accept(_request(card="0A0B0C0D0E")).reply for _ in range(3)]
+    assert [reply.result["visits_this_year"] for reply in replies] == [1, 2, 3]
+
+
+def test_request_id_reused_by_another_kiosk_is_refused_without_leaking(tmp_path: Path) -> None:
+    inbox, engine = _inbox(tmp_path)
+    original = _request()
+    inbox.accept(original)
+    impostor = _request(kiosk="k9", request_id=original.id)
+
+    answer = inbox.accept(impostor)
+    assert (answer.reply.status, answer.reply.code) == ("error", "id_conflict")
+    assert answer.reply.kiosk == "k9" and answer.reply.result == {}
+    assert _count(engine, CheckIn) == 1
+
+
+def test_not_yet_handled_types_are_rejected_plainly(tmp_path: Path) -> None:
+    import json  # noqa: PLC0415
+
+    inbox, engine = _inbox(tmp_path)
+    topic, payload, _ = envelopes.check_in()
+    obj = json.loads(payload)
+    obj["type"] = "service_request"
+    obj["body"] = {"credential": obj["body"]["credential"], "service_id": "S01"}
+    request = decode_request(topic.replace("check_in", "service_request"), json.dumps(obj).encode())
+    assert not isinstance(request, CheckInRequest)
+    answer = inbox.accept(request)  # type: ignore[arg-type]
+    assert (answer.reply.status, answer.reply.code) == ("rejected", "not_available")
+    assert _count(engine, CheckIn) == 0
