@@ -65,7 +65,7 @@ class StreamReader:
         finally:
             self._link.close()
 
-    def _pump(self, port: serial.SerialBase, on_scan: ScanCallback, stop: threading.Event) -> None:
+    def _pump(self, port: serial.Serial, on_scan: ScanCallback, stop: threading.Event) -> None:
         buf = b""
         while not stop.is_set():
             chunk = port.read(max(1, port.in_waiting))

@@ -57,7 +57,7 @@ class SerialLink:
         self.read_timeout_s = read_timeout_s
         self._backoff_initial = backoff_initial_s
         self._backoff_max = backoff_max_s
-        self._port: serial.SerialBase | None = None
+        self._port: serial.Serial | None = None
         self._health = Health.MISSING
         self._lock = threading.Lock()
 
@@ -76,7 +76,7 @@ class SerialLink:
                 extra={"reader": self.reader_id, "event": "health", "health": health.value},
             )
 
-    def open(self, stop: threading.Event) -> serial.SerialBase | None:
+    def open(self, stop: threading.Event) -> serial.Serial | None:
         """The open port, or None if ``stop`` was set while waiting for it."""
         delay = self._backoff_initial
         while not stop.is_set():

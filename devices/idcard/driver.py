@@ -79,7 +79,7 @@ class IdCardReader:
             self._link.close()
 
     def _session(
-        self, port: serial.SerialBase, on_scan: ScanCallback, stop: threading.Event
+        self, port: serial.Serial, on_scan: ScanCallback, stop: threading.Event
     ) -> None:
         awaiting_removal = False
         failures = 0
@@ -103,7 +103,7 @@ class IdCardReader:
                     self._delivery.report(ErrorCode.STATUS, reason)
             stop.wait(self._poll)
 
-    def _read_card(self, port: serial.SerialBase, stop: threading.Event) -> CredentialRead | None:
+    def _read_card(self, port: serial.Serial, stop: threading.Event) -> CredentialRead | None:
         selected = self._transact(port, Command.SELECT_CARD, stop)
         if selected is None:
             return None
@@ -129,7 +129,7 @@ class IdCardReader:
         )
 
     def _transact(
-        self, port: serial.SerialBase, command: Command, stop: threading.Event
+        self, port: serial.Serial, command: Command, stop: threading.Event
     ) -> Response | None:
         """Send one request; the first valid answer, or None (reported) on timeout."""
         port.reset_input_buffer()
