@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from devices.factory import DRIVERS, open_reader
+from devices.idhash import read_id_hash_key
 from devices.options import OptionValue
 from devices.reads import DriverUnavailableError, ReaderError
 from devices.scan import ScanEvent
@@ -36,8 +37,12 @@ def reader_main(argv: list[str]) -> int:
         if args.baud is not None:
             options["baud"] = args.baud
         source = open_reader(
-            args.driver, args.port, reader_id=args.reader_id, id_hash_key=key,
-            options=options, on_error=_print_error,
+            args.driver,
+            args.port,
+            reader_id=args.reader_id,
+            id_hash_key=key,
+            options=options,
+            on_error=_print_error,
         )
     except (ValueError, OSError, DriverUnavailableError) as exc:
         _print_json({"error": str(exc)})
@@ -65,16 +70,25 @@ def sim_main(argv: list[str]) -> int:
     try:
         cards = list(args.card)
         if args.cards:
-            cards += [line.strip() for line in Path(args.cards).read_text("utf-8").splitlines()
-                      if line.strip() and not line.startswith("#")]
+            cards += [
+                line.strip()
+                for line in Path(args.cards).read_text("utf-8").splitlines()
+                if line.strip() and not line.startswith("#")
+            ]
         options = parse_options(args.option)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with stop_on_signals() as stop:
         return run_simulation(
-            args.driver, cards=cards, options=options, interval_s=args.interval,
-            hold_s=args.hold, seed=args.seed, count=args.count, stop=stop,
+            args.driver,
+            cards=cards,
+            options=options,
+            interval_s=args.interval,
+            hold_s=args.hold,
+            seed=args.seed,
+            count=args.count,
+            stop=stop,
         )
 
 
@@ -122,13 +136,19 @@ def stop_on_signals() -> Iterator[threading.Event]:
 
 def _id_hash_key(path: str | None) -> bytes:
     if path:
-        return Path(path).read_bytes().strip()
+        return read_id_hash_key(Path(path))
     return os.environ.get(KEY_ENV, "").encode("utf-8")
 
 
 def _print_error(error: ReaderError) -> None:
-    _print_json({"reader_id": error.reader_id, "error": error.reason,
-                 "code": error.code.value, "at": error.at.isoformat()})
+    _print_json(
+        {
+            "reader_id": error.reader_id,
+            "error": error.reason,
+            "code": error.code.value,
+            "at": error.at.isoformat(),
+        }
+    )
 
 
 def _print_json(obj: dict[str, object]) -> None:
@@ -150,8 +170,9 @@ def _reader_parser() -> argparse.ArgumentParser:
 def _sim_parser() -> argparse.ArgumentParser:
     from devices.sim.registry import SIMULATED_DRIVERS  # noqa: PLC0415
 
-    p = argparse.ArgumentParser(prog="lianxin sim reader",
-                                description="Simulate a reader on a pseudo-terminal.")
+    p = argparse.ArgumentParser(
+        prog="lianxin sim reader", description="Simulate a reader on a pseudo-terminal."
+    )
     p.add_argument("--driver", required=True, choices=SIMULATED_DRIVERS)
     p.add_argument("--cards", help="file with one card per line")
     p.add_argument("--card", action="append", default=[], help="a card (repeatable)")

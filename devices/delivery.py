@@ -28,19 +28,38 @@ class ScanDelivery:
 
     def emit(self, read: CredentialRead, on_scan: ScanCallback) -> None:
         if not self._dedupe.is_new(read.credential):
-            logger.debug("duplicate suppressed", extra={
-                "reader": self.reader_id, "event": "duplicate", "display": read.display})
+            logger.debug(
+                "duplicate suppressed",
+                extra={"reader": self.reader_id, "event": "duplicate", "display": read.display},
+            )
             return
-        logger.info("scan %s", read.display, extra={
-            "reader": self.reader_id, "event": "scan", "kind": read.kind.value,
-            "display": read.display})
-        on_scan(ScanEvent(
-            reader_id=self.reader_id, kind=read.kind, credential=read.credential,
-            display=read.display, read_at=datetime.now(UTC), person=read.person,
-        ))
+        logger.info(
+            "scan %s",
+            read.display,
+            extra={
+                "reader": self.reader_id,
+                "event": "scan",
+                "kind": read.kind.value,
+                "display": read.display,
+            },
+        )
+        on_scan(
+            ScanEvent(
+                reader_id=self.reader_id,
+                kind=read.kind,
+                credential=read.credential,
+                display=read.display,
+                read_at=datetime.now(UTC),
+                person=read.person,
+            )
+        )
 
     def report(self, code: ErrorCode, reason: str) -> None:
-        logger.warning("%s error: %s", code.value, reason,
-                       extra={"reader": self.reader_id, "event": f"{code.value}_error"})
+        logger.warning(
+            "%s error: %s",
+            code.value,
+            reason,
+            extra={"reader": self.reader_id, "event": f"{code.value}_error"},
+        )
         if self._on_error is not None:
             self._on_error(ReaderError(self.reader_id, code, reason))

@@ -92,8 +92,9 @@ def _em4100(
 def _uid_serial(
     port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
 ) -> ScanSource:
-    order = opts.choice("byte_order", uid_serial.ByteOrder.MSB,
-                        {o.value: o for o in uid_serial.ByteOrder})
+    order = opts.choice(
+        "byte_order", uid_serial.ByteOrder.MSB, {o.value: o for o in uid_serial.ByteOrder}
+    )
     decode = uid_serial.make_decoder(_terminator(opts), order)
     link = _link(port, reader_id, opts, 9600)
     return StreamReader(link, decode, dedupe=_dedupe(opts), on_error=on_error)
@@ -110,8 +111,9 @@ def _barcode(
 def _wiegand(
     port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
 ) -> ScanSource:
-    fmt = opts.choice("format", wiegand.OutputFormat.BITS,
-                      {f.value: f for f in wiegand.OutputFormat})
+    fmt = opts.choice(
+        "format", wiegand.OutputFormat.BITS, {f.value: f for f in wiegand.OutputFormat}
+    )
     bits = opts.integer("bits", 26, choices=wiegand.FORMATS_BITS)
     decode = wiegand.make_decoder(fmt, bits, _terminator(opts))
     link = _link(port, reader_id, opts, 9600)
@@ -119,16 +121,19 @@ def _wiegand(
 
 
 def _kind(opts: DriverOptions) -> CredentialKind:
-    return opts.choice("kind", CredentialKind.QR,
-                       {"qr": CredentialKind.QR, "barcode": CredentialKind.BARCODE})
+    return opts.choice(
+        "kind", CredentialKind.QR, {"qr": CredentialKind.QR, "barcode": CredentialKind.BARCODE}
+    )
 
 
 def _wedge(
     port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
 ) -> ScanSource:
     if port not in ("ui", "-", ""):
-        raise ValueError("wedge driver: port must be 'ui' (keys pushed by the UI); "
-                         "an evdev transport is not implemented yet")
+        raise ValueError(
+            "wedge driver: port must be 'ui' (keys pushed by the UI); "
+            "an evdev transport is not implemented yet"
+        )
     classifier = WedgeClassifier(
         threshold_s=opts.number("threshold_ms", 30.0, minimum=1.0) / 1000,
         min_length=opts.integer("min_length", 4),

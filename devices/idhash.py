@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from pathlib import Path
 
 MIN_KEY_BYTES = 16
+
+
+def read_id_hash_key(path: Path) -> bytes:
+    """The per-deployment key from its file: the file's bytes, surrounding white space removed."""
+    return path.read_bytes().strip()
 
 
 def hash_id_number(key: bytes, id_number: str) -> str:

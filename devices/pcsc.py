@@ -71,8 +71,11 @@ class PcscReader:
                 card_present = self._poll_once(system, card_present, on_scan)
             except errors.SmartcardException as exc:
                 # NoCardException / CardConnectionException: no card (or it left mid-read)
-                logger.debug("no card: %s", exc,
-                             extra={"reader": self._delivery.reader_id, "event": "pcsc_no_card"})
+                logger.debug(
+                    "no card: %s",
+                    exc,
+                    extra={"reader": self._delivery.reader_id, "event": "pcsc_no_card"},
+                )
                 card_present = False
             stop.wait(self._poll)
 

@@ -52,18 +52,11 @@ class StreamReader:
         return self._link.health.value
 
     def run(self, on_scan: ScanCallback, stop: threading.Event) -> None:
-        try:
-            while not stop.is_set():
-                port = self._link.open(stop)
-                if port is None:
-                    return
-                try:
-                    self._pump(port, on_scan, stop)
-                except (serial.SerialException, OSError) as exc:
-                    self._delivery.report(ErrorCode.PORT, f"port lost: {exc}")
-                    self._link.lost(exc)
-        finally:
-            self._link.close()
+        self._link.serve(
+            lambda port: self._pump(port, on_scan, stop),
+            stop,
+            lambda reason: self._delivery.report(ErrorCode.PORT, reason),
+        )
 
     def _pump(self, port: serial.Serial, on_scan: ScanCallback, stop: threading.Event) -> None:
         buf = b""

@@ -13,6 +13,7 @@ import errno
 import logging
 import os
 import threading
+from collections.abc import Callable
 
 import serial
 
@@ -72,7 +73,8 @@ class SerialLink:
             self._health = health
         if changed:
             logger.info(
-                "reader health %s", health.value,
+                "reader health %s",
+                health.value,
                 extra={"reader": self.reader_id, "event": "health", "health": health.value},
             )
 
@@ -82,13 +84,16 @@ class SerialLink:
         while not stop.is_set():
             try:
                 port = serial.serial_for_url(
-                    self.url, baudrate=self.baudrate, timeout=self.read_timeout_s,
+                    self.url,
+                    baudrate=self.baudrate,
+                    timeout=self.read_timeout_s,
                     write_timeout=1.0,
                 )
             except (serial.SerialException, OSError, ValueError) as exc:
                 self.set_health(self._classify(exc))
                 logger.debug(
-                    "open failed: %s", exc,
+                    "open failed: %s",
+                    exc,
                     extra={"reader": self.reader_id, "event": "open_failed", "retry_s": delay},
                 )
                 stop.wait(delay)
@@ -101,11 +106,32 @@ class SerialLink:
             return port
         return None
 
+    def serve(
+        self,
+        session: Callable[[serial.Serial], None],
+        stop: threading.Event,
+        on_lost: Callable[[str], None],
+    ) -> None:
+        """Run ``session`` on the open port; when the port is lost, reopen and go on.
+
+        Returns when ``stop`` is set; the port is closed on the way out.
+        """
+        try:
+            while not stop.is_set():
+                port = self.open(stop)
+                if port is None:
+                    return
+                try:
+                    session(port)
+                except (serial.SerialException, OSError) as exc:
+                    on_lost(f"port lost: {exc}")
+                    self.lost(exc)
+        finally:
+            self.close()
+
     def lost(self, exc: BaseException) -> None:
         """The open port failed (unplugged, EIO): close it; the next ``open`` retries."""
-        logger.warning(
-            "port lost: %s", exc, extra={"reader": self.reader_id, "event": "port_lost"}
-        )
+        logger.warning("port lost: %s", exc, extra={"reader": self.reader_id, "event": "port_lost"})
         self.close()
         self.set_health(Health.MISSING)
 
@@ -115,8 +141,11 @@ class SerialLink:
             try:
                 port.close()
             except (serial.SerialException, OSError) as exc:
-                logger.debug("close failed: %s", exc,
-                             extra={"reader": self.reader_id, "event": "close_failed"})
+                logger.debug(
+                    "close failed: %s",
+                    exc,
+                    extra={"reader": self.reader_id, "event": "close_failed"},
+                )
 
     def _classify(self, exc: BaseException) -> Health:
         code = getattr(exc, "errno", None)

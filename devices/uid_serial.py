@@ -44,7 +44,9 @@ def parse_uid(line: bytes, byte_order: ByteOrder = ByteOrder.MSB) -> bytes | Fra
 
 
 def encode_uid(
-    uid: bytes, byte_order: ByteOrder = ByteOrder.MSB, separator: str = "",
+    uid: bytes,
+    byte_order: ByteOrder = ByteOrder.MSB,
+    separator: str = "",
     terminator: bytes = b"\r\n",
 ) -> bytes:
     """What such a reader prints for ``uid`` (simulators and tests)."""
@@ -66,8 +68,9 @@ def make_decoder(
             if isinstance(uid, FrameError):
                 errors.append(uid)
             else:
-                reads.append(CredentialRead(CredentialKind.RFID_UID, uid.hex().upper(),
-                                            uid.hex().upper()))
+                reads.append(
+                    CredentialRead(CredentialKind.RFID_UID, uid.hex().upper(), uid.hex().upper())
+                )
         return Parsed(reads, lines.rest, errors)
 
     return decode

@@ -109,7 +109,8 @@ def format_line(card: WiegandCard, fmt: OutputFormat) -> str:
 
 
 def make_decoder(
-    fmt: OutputFormat = OutputFormat.BITS, bits: int = 26,
+    fmt: OutputFormat = OutputFormat.BITS,
+    bits: int = 26,
     terminator: Terminator = Terminator.ANY,
 ) -> Callable[[bytes], Parsed[CredentialRead]]:
     """A pure decoder for the stream run loop."""

@@ -22,7 +22,7 @@ from hub.models import InboxEntry
 from hub.wording import message_for
 from protocol.codec import encode
 from protocol.messages import Request
-from protocol.replies import Reply, ReplyStatus
+from protocol.replies import JsonScalar, Reply, ReplyStatus
 
 log = logging.getLogger(__name__)
 CLOCK_SKEW_WARNING = timedelta(minutes=5)
@@ -69,19 +69,7 @@ class Inbox:
                 session.add(entry)
                 session.flush()  # claims the id now: a concurrent twin fails here
                 outcome = decide(session, request, received_at)
-                reply = Reply(
-                    v=1,
-                    type="reply",
-                    request_id=request.id,
-                    request_type=request.type.value,
-                    station=request.station,
-                    kiosk=request.kiosk,
-                    status=outcome.status,
-                    code=outcome.code,
-                    message=message_for(outcome.code, request.lang),
-                    hub_time=received_at,
-                    result=outcome.result,
-                )
+                reply = reply_to(request, outcome.status, outcome.code, received_at, outcome.result)
                 entry.status = outcome.status.value
                 entry.code = outcome.code
                 entry.reply_json = encode(reply).decode("utf-8")
@@ -109,7 +97,7 @@ class Inbox:
                         "request_id": request.id,
                     },
                 )
-                return _conflict_reply(request, self._clock())
+                return reply_to(request, ReplyStatus.ERROR, "id_conflict", self._clock())
             original = Reply.model_validate_json(entry.reply_json)
             return original.model_copy(update={"duplicate": True})
 
@@ -130,7 +118,14 @@ class Inbox:
             )
 
 
-def _conflict_reply(request: Request, now: datetime) -> Reply:
+def reply_to(
+    request: Request,
+    status: ReplyStatus,
+    code: str,
+    hub_time: datetime,
+    result: dict[str, JsonScalar] | None = None,
+) -> Reply:
+    """The reply to ``request``, its message in the language the kiosk asked for."""
     return Reply(
         v=1,
         type="reply",
@@ -138,8 +133,9 @@ def _conflict_reply(request: Request, now: datetime) -> Reply:
         request_type=request.type.value,
         station=request.station,
         kiosk=request.kiosk,
-        status=ReplyStatus.ERROR,
-        code="id_conflict",
-        message=message_for("id_conflict", request.lang),
-        hub_time=now,
+        status=status,
+        code=code,
+        message=message_for(code, request.lang),
+        hub_time=hub_time,
+        result=result or {},
     )

@@ -14,6 +14,7 @@ from types import FrameType
 from config.lifecycle import wait_until_stopped
 from config.loader import resolve_path
 from config.settings import KioskSettings
+from devices.idhash import read_id_hash_key
 from devices.scan import ScanEvent, ScanSource
 from kiosk.core.link import HubLink
 from kiosk.core.outbox import Outbox
@@ -38,7 +39,7 @@ def open_reader(settings: KioskSettings, config_path: Path) -> ScanSource | None
 
     key = b""
     if settings.id_hash_key_file:
-        key = resolve_path(config_path, settings.id_hash_key_file).read_bytes().strip()
+        key = read_id_hash_key(resolve_path(config_path, settings.id_hash_key_file))
     return open_driver(
         reader.driver, reader.port, reader_id=reader_id, id_hash_key=key, options=reader.options
     )

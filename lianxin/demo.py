@@ -1,8 +1,10 @@
 """``lianxin demo``: the whole system on one machine, with embedded defaults.
 
 Starts a broker (Mosquitto when installed, else the embedded one), the hub
-and N headless kiosks with synthetic readers, each as its own process with
-its own config file in a run directory. With ``--duration`` it stops taking
+and N headless kiosks, each as its own process with its own config file in
+a run directory. Every kiosk reads a simulated reader on a pseudo-terminal
+through the real driver: kiosk 1 an ID card reader, the others EM4100
+access-card readers. With ``--duration`` it stops taking
 scans after that many seconds, waits for every kiosk's outbox to drain,
 stops everything and prints one JSON line counted from the databases.
 """
@@ -21,10 +23,11 @@ from pathlib import Path
 
 from kiosk.headless import READING_STOPPED
 from lianxin.broker import BrokerInfo, BrokerKind, BrokerProcess, free_port
+from lianxin.simulators import ReaderSimulator, start_reader_simulator, write_id_hash_key
 from lianxin.tally import tally, waiting
 
 DRAIN_TIMEOUT_S = 120.0
-SCAN_INTERVAL_S = 0.25
+CARD_INTERVAL_S = 0.5
 
 
 def run_demo(
@@ -50,13 +53,23 @@ def run_demo(
     hub_http = free_port()
     hub_config = _write_hub_config(run_dir, broker.info, hub_http)
     processes: list[subprocess.Popen[bytes]] = []
+    simulators: list[ReaderSimulator] = []
+    key_file = write_id_hash_key(run_dir / "id-hash.key")
     try:
         hub = _spawn(["hub", "--config", str(hub_config)], run_dir / "hub.log")
         processes.append(hub)
         _wait_healthy(hub_http, hub)
         kiosk_dirs = []
         for index in range(1, kiosks + 1):
-            config, data_dir = _write_kiosk_config(run_dir, broker.info, index)
+            driver = "idcard" if index == 1 else "em4100"
+            simulator = start_reader_simulator(
+                driver,
+                seed=index,
+                interval_s=CARD_INTERVAL_S,
+                log_path=run_dir / f"reader-{index}.log",
+            )
+            simulators.append(simulator)
+            config, data_dir = _write_kiosk_config(run_dir, broker.info, index, simulator, key_file)
             kiosk_dirs.append(data_dir)
             processes.append(
                 _spawn(
@@ -75,6 +88,8 @@ def run_demo(
         outboxes = [directory / "outbox.db" for directory in kiosk_dirs]
         _wait_drained(kiosk_dirs, outboxes)
     finally:
+        for simulator in simulators:
+            simulator.stop()
         for process in reversed(processes):
             process.terminate()
         for process in processes:
@@ -155,13 +170,15 @@ def _write_hub_config(run_dir: Path, info: BrokerInfo, http_port: int) -> Path:
     return path
 
 
-def _write_kiosk_config(run_dir: Path, info: BrokerInfo, index: int) -> tuple[Path, Path]:
+def _write_kiosk_config(
+    run_dir: Path, info: BrokerInfo, index: int, reader: ReaderSimulator, key_file: Path
+) -> tuple[Path, Path]:
     station = f"st{(index - 1) % 10 + 1:02d}"
     path = run_dir / f"kiosk-{index}.toml"
     path.write_text(
         f'station = "{station}"\nkiosk = "k{index}"\ndata_dir = "kiosk-{index}"\n'
-        f'{_broker_toml(info)}\n[reader]\ndriver = "synthetic"\n'
-        f"synthetic_interval_s = {SCAN_INTERVAL_S}\nsynthetic_seed = {index}\n",
+        f'id_hash_key_file = "{key_file.name}"\n{_broker_toml(info)}\n'
+        f'[reader]\ndriver = "{reader.driver}"\nport = "{reader.port_path}"\n',
         encoding="utf-8",
     )
     return path, run_dir / f"kiosk-{index}"

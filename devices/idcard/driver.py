@@ -65,22 +65,13 @@ class IdCardReader:
         return self._link.health.value
 
     def run(self, on_scan: ScanCallback, stop: threading.Event) -> None:
-        try:
-            while not stop.is_set():
-                port = self._link.open(stop)
-                if port is None:
-                    return
-                try:
-                    self._session(port, on_scan, stop)
-                except (serial.SerialException, OSError) as exc:
-                    self._delivery.report(ErrorCode.PORT, f"port lost: {exc}")
-                    self._link.lost(exc)
-        finally:
-            self._link.close()
+        self._link.serve(
+            lambda port: self._session(port, on_scan, stop),
+            stop,
+            lambda reason: self._delivery.report(ErrorCode.PORT, reason),
+        )
 
-    def _session(
-        self, port: serial.Serial, on_scan: ScanCallback, stop: threading.Event
-    ) -> None:
+    def _session(self, port: serial.Serial, on_scan: ScanCallback, stop: threading.Event) -> None:
         awaiting_removal = False
         failures = 0
         while not stop.is_set():
@@ -95,8 +86,10 @@ class IdCardReader:
                         self._delivery.emit(read, on_scan)
                     awaiting_removal = read is not None or failures >= self._attempts
                     if awaiting_removal:
-                        logger.debug("waiting for card removal",
-                                     extra={"reader": self.reader_id, "event": "await_removal"})
+                        logger.debug(
+                            "waiting for card removal",
+                            extra={"reader": self.reader_id, "event": "await_removal"},
+                        )
                     continue  # ask again at once: a failed read is retried quickly
                 elif not answer.ok:
                     reason = f"find card: {describe_status(answer.sw3)}"

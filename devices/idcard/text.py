@@ -74,8 +74,13 @@ def decode_text(block: bytes) -> IdCardText | FrameError:
     if card_type in _FOREIGN_TYPES:
         return FrameError(f"{_FOREIGN_TYPES[card_type]} is not supported")
     values: list[str] = []
-    for span, label in ((_NAME, "name"), (_GENDER, "gender"), (_NATION, "nation"),
-                        (_BIRTH, "birth date"), (_ID_NUMBER, "ID number")):
+    for span, label in (
+        (_NAME, "name"),
+        (_GENDER, "gender"),
+        (_NATION, "nation"),
+        (_BIRTH, "birth date"),
+        (_ID_NUMBER, "ID number"),
+    ):
         value = _field(block, span)
         if isinstance(value, FrameError):
             return FrameError(f"{label}: {value.reason}")
@@ -100,8 +105,18 @@ def decode_text(block: bytes) -> IdCardText | FrameError:
 def encode_text(person: PersonInfo, id_number: str, card_type: str = " ") -> bytes:
     """Build a text block (for simulators and tests)."""
     fields = [
-        (person.name, 15), (person.gender, 1), (person.nation, 2), (person.birth_date, 8),
-        ("", 35), (id_number, 18), ("", 15), ("", 8), ("", 8), ("", 14), (card_type, 1), ("", 3),
+        (person.name, 15),
+        (person.gender, 1),
+        (person.nation, 2),
+        (person.birth_date, 8),
+        ("", 35),
+        (id_number, 18),
+        ("", 15),
+        ("", 8),
+        ("", 8),
+        ("", 14),
+        (card_type, 1),
+        ("", 3),
     ]
     text = "".join(value[:chars].ljust(chars) for value, chars in fields)
     return text.encode("utf-16-le")

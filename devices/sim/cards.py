@@ -54,8 +54,11 @@ class SyntheticCards:
 
     def for_driver(self, driver: str) -> str:
         makers = {
-            "idcard": self.id_card, "em4100": self.em4100, "uid-serial": self.uid,
-            "barcode": self.barcode, "wiegand": self.wiegand,
+            "idcard": self.id_card,
+            "em4100": self.em4100,
+            "uid-serial": self.uid,
+            "barcode": self.barcode,
+            "wiegand": self.wiegand,
         }
         if driver not in makers:
             raise ValueError(f"no synthetic cards for driver {driver!r}")

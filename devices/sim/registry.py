@@ -65,8 +65,9 @@ def _barcode_encoder(opts: DriverOptions) -> Encoder:
 
 
 def _uid_encoder(opts: DriverOptions) -> Encoder:
-    order = opts.choice("byte_order", uid_serial.ByteOrder.MSB,
-                        {o.value: o for o in uid_serial.ByteOrder})
+    order = opts.choice(
+        "byte_order", uid_serial.ByteOrder.MSB, {o.value: o for o in uid_serial.ByteOrder}
+    )
     separator = opts.text("separator", "")
     suffix = _suffix(opts)
 
@@ -80,8 +81,9 @@ def _uid_encoder(opts: DriverOptions) -> Encoder:
 
 
 def _wiegand_encoder(opts: DriverOptions) -> Encoder:
-    fmt = opts.choice("format", wiegand.OutputFormat.BITS,
-                      {f.value: f for f in wiegand.OutputFormat})
+    fmt = opts.choice(
+        "format", wiegand.OutputFormat.BITS, {f.value: f for f in wiegand.OutputFormat}
+    )
     bits = opts.integer("bits", 26, choices=wiegand.FORMATS_BITS)
     suffix = _suffix(opts)
 

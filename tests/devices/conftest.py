@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -21,16 +20,6 @@ from devices.reads import ReaderError
 from devices.scan import ScanEvent, ScanSource
 
 ID_KEY = b"test-deployment-secret-0123456789"
-
-
-def wait_until(pred: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
-    """Poll ``pred`` until it is truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or pred}")
-        pause.wait(0.01)
 
 
 def split_at(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -67,8 +56,12 @@ def run_reader() -> Iterator[Callable[..., RunningReader]]:
     def start(driver: str, port: str, **options: str | int | float | bool) -> RunningReader:
         errors: list[ReaderError] = []
         source = open_reader(
-            driver, port, reader_id=f"test-{driver}", id_hash_key=ID_KEY,
-            options=options, on_error=errors.append,
+            driver,
+            port,
+            reader_id=f"test-{driver}",
+            id_hash_key=ID_KEY,
+            options=options,
+            on_error=errors.append,
         )
         reader = RunningReader(source, errors)
         running.append(reader)
@@ -87,8 +80,13 @@ class LineProcess:
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "devices", *args], cwd=ROOT, env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+            [sys.executable, "-m", "lianxin", *args],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
         )
         self.lines: list[str] = []
         self.err_lines: list[str] = []

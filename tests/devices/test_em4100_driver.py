@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from devices.scan import CredentialKind
 from devices.sim import start_simulator
-from tests.devices.conftest import wait_until
+from tests.waiting import wait_until
 
 
 def test_card_held_in_the_field_is_one_scan(run_reader):
@@ -12,9 +12,9 @@ def test_card_held_in_the_field_is_one_scan(run_reader):
         reader = run_reader("em4100", sim.port_path, dedupe_window_s=0.05, hold_gap_s=0.5)
         wait_until(lambda: reader.source.health == "ok")
         sim.present("3C00CE754C")
-        wait_until(lambda: reader.scans, what="a scan")
+        wait_until(lambda: reader.scans, message="a scan")
         written = sim.frames_written
-        wait_until(lambda: sim.frames_written >= written + 20, what="repeated frames")
+        wait_until(lambda: sim.frames_written >= written + 20, message="repeated frames")
         assert len(reader.scans) == 1
         scan = reader.scans[0]
         assert scan.kind is CredentialKind.RFID_EM4100
@@ -29,7 +29,7 @@ def test_another_card_is_another_scan_and_repeat_within_window_is_not(run_reader
         for card in ("3C00CE754C", "3C00CE754C", "0102030405"):
             sim.present(card)
             sim.remove()
-        wait_until(lambda: len(reader.scans) == 2, what="two distinct cards")
+        wait_until(lambda: len(reader.scans) == 2, message="two distinct cards")
         assert [s.credential for s in reader.scans] == ["3C00CE754C", "0102030405"]
 
 

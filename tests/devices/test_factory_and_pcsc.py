@@ -44,8 +44,13 @@ def test_idcard_without_a_real_key_is_refused():
 
 
 def test_string_options_from_the_cli_are_converted():
-    open_reader("wiegand", "loop://", reader_id="r", id_hash_key=b"",
-                options={"bits": "34", "format": "HEX", "baud": "19200", "hold_gap_s": "0.4"})
+    open_reader(
+        "wiegand",
+        "loop://",
+        reader_id="r",
+        id_hash_key=b"",
+        options={"bits": "34", "format": "HEX", "baud": "19200", "hold_gap_s": "0.4"},
+    )
 
 
 def test_pcsc_without_pyscard_is_a_clear_error():
@@ -58,9 +63,7 @@ def test_pcsc_without_pyscard_is_a_clear_error():
 
 def test_get_uid_answer_parses():
     assert parse_uid_response(bytes.fromhex("04A23B1C9000")) == bytes.fromhex("04A23B1C")
-    assert parse_uid_response(bytes.fromhex("6A81")) == FrameError(
-        "status word 6A 81, want 90 00"
-    )
+    assert parse_uid_response(bytes.fromhex("6A81")) == FrameError("status word 6A 81, want 90 00")
 
 
 @given(st.binary(max_size=40))

@@ -16,7 +16,10 @@ from tests.devices.conftest import split_at
 
 responses = st.builds(
     Response,
-    sw1=st.just(0), sw2=st.just(0), sw3=st.integers(0, 255), data=st.binary(max_size=64),
+    sw1=st.just(0),
+    sw2=st.just(0),
+    sw3=st.integers(0, 255),
+    data=st.binary(max_size=64),
 )
 
 

@@ -67,8 +67,11 @@ def test_bad_uid_lines_have_precise_reasons():
 
 
 @given(
-    st.lists(st.sampled_from([4, 7, 10]).flatmap(lambda n: st.binary(min_size=n, max_size=n)),
-             min_size=1, max_size=4),
+    st.lists(
+        st.sampled_from([4, 7, 10]).flatmap(lambda n: st.binary(min_size=n, max_size=n)),
+        min_size=1,
+        max_size=4,
+    ),
     st.sampled_from(list(uid_serial.ByteOrder)),
     st.sampled_from(["", ":", " ", "-"]),
     st.lists(st.integers(0, 120), max_size=5),
@@ -87,9 +90,12 @@ def test_uids_round_trip_through_the_decoder(uids, order, separator, cuts):
 
 @given(st.binary(max_size=200))
 def test_uid_and_wiegand_decoders_never_raise(data):
-    for decode in (uid_serial.make_decoder(), wiegand.make_decoder(),
-                   wiegand.make_decoder(wiegand.OutputFormat.HEX, 34),
-                   wiegand.make_decoder(wiegand.OutputFormat.DECIMAL)):
+    for decode in (
+        uid_serial.make_decoder(),
+        wiegand.make_decoder(),
+        wiegand.make_decoder(wiegand.OutputFormat.HEX, 34),
+        wiegand.make_decoder(wiegand.OutputFormat.DECIMAL),
+    ):
         parsed = decode(data)
         assert all(isinstance(e, FrameError) for e in parsed.errors)
 

@@ -9,7 +9,7 @@ import pytest
 
 from devices.sim import start_simulator
 from devices.sim.cards import SyntheticCards
-from tests.devices.conftest import wait_until
+from tests.waiting import wait_until
 
 FAST = {"reconnect_initial_s": 0.01, "reconnect_max_s": 0.1, "dedupe_window_s": 0}
 DRIVER_OPTIONS = {
@@ -33,15 +33,15 @@ def test_driver_recovers_after_unplug_and_replug(driver, run_reader, tmp_path):
     point(link, first.port_path)
     reader = run_reader(driver, str(link), **FAST, **DRIVER_OPTIONS[driver])
     try:
-        wait_until(lambda: reader.source.health == "ok", what="first open")
+        wait_until(lambda: reader.source.health == "ok", message="first open")
         first.present(cards.for_driver(driver))
-        wait_until(lambda: len(reader.scans) == 1, what="scan before unplug")
+        wait_until(lambda: len(reader.scans) == 1, message="scan before unplug")
     finally:
         first.close()  # unplug
-    wait_until(lambda: reader.source.health == "missing", what="missing after unplug")
+    wait_until(lambda: reader.source.health == "missing", message="missing after unplug")
     with start_simulator(driver) as second:
         point(link, second.port_path)
-        wait_until(lambda: reader.source.health == "ok", what="ok after replug")
+        wait_until(lambda: reader.source.health == "ok", message="ok after replug")
         second.present(cards.for_driver(driver))
-        wait_until(lambda: len(reader.scans) == 2, what="scan after replug")
+        wait_until(lambda: len(reader.scans) == 2, message="scan after replug")
     assert any(e.code == "port" for e in reader.errors)

@@ -6,7 +6,7 @@ import socket
 import threading
 
 from devices.em4100 import encode_frame
-from tests.devices.conftest import wait_until
+from tests.waiting import wait_until
 
 
 def test_em4100_over_socket_url(run_reader):
@@ -25,9 +25,9 @@ def test_em4100_over_socket_url(run_reader):
     thread.start()
     try:
         reader = run_reader("em4100", f"socket://127.0.0.1:{port}")
-        wait_until(lambda: reader.source.health == "ok", what="socket open")
+        wait_until(lambda: reader.source.health == "ok", message="socket open")
         ready.set()
-        wait_until(lambda: reader.scans, what="a scan over socket://")
+        wait_until(lambda: reader.scans, message="a scan over socket://")
         assert reader.scans[0].credential == "3C00CE754C"
         assert reader.source.health == "ok"
     finally:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from devices.factory import open_reader
 from devices.scan import CredentialKind
 from devices.wedge import WedgeClassifier, WedgeScan, WedgeTyped
-from tests.devices.conftest import wait_until
+from tests.waiting import wait_until
 
 keys = st.characters(min_codepoint=0x21, max_codepoint=0x7E)
 
@@ -83,8 +83,13 @@ def test_every_key_is_accounted_for(chars, gaps):
 
 
 def test_wedge_reader_turns_pushed_keys_into_scans():
-    reader = open_reader("wedge", "ui", reader_id="kiosk-wedge", id_hash_key=b"",
-                         options={"kind": "barcode", "threshold_ms": 30})
+    reader = open_reader(
+        "wedge",
+        "ui",
+        reader_id="kiosk-wedge",
+        id_hash_key=b"",
+        options={"kind": "barcode", "threshold_ms": 30},
+    )
     scans = []
     stop = threading.Event()
     thread = threading.Thread(target=reader.run, args=(scans.append, stop))
@@ -94,7 +99,7 @@ def test_wedge_reader_turns_pushed_keys_into_scans():
         for char in "6901234567892\r":
             at += 0.01
             reader.push_key(char, at)
-        wait_until(lambda: scans, what="a wedge scan")
+        wait_until(lambda: scans, message="a wedge scan")
         assert scans[0].kind is CredentialKind.BARCODE
         assert scans[0].credential == "6901234567892"
         assert reader.health == "ok"

@@ -137,6 +137,9 @@ class Kiosk:
     scans: int = 0  # synthetic scans to make; 0 = no reader
     interval_s: float = 0.05
     seed: int = 1
+    reader_driver: str | None = None  # a real driver on reader_port, instead of synthetic
+    reader_port: str = ""
+    id_hash_key_file: Path | None = None
     process: Process | None = None
 
     @property
@@ -145,19 +148,25 @@ class Kiosk:
 
     def write_config(self) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
-        reader = (
-            f'[reader]\ndriver = "synthetic"\nsynthetic_interval_s = {self.interval_s}\n'
-            f"synthetic_count = {self.scans}\nsynthetic_seed = {self.seed}\n"
-            if self.scans
-            else '[reader]\ndriver = "none"\n'
-        )
+        key = f'id_hash_key_file = "{self.id_hash_key_file}"\n' if self.id_hash_key_file else ""
         config = self.directory / "kiosk.toml"
         config.write_text(
-            f'station = "{self.station}"\nkiosk = "{self.kiosk}"\ndata_dir = "data"\n'
-            f"{broker_toml(self.broker)}\n{reader}\n[pacing]\nresend_after_s = 3.0\n",
+            f'station = "{self.station}"\nkiosk = "{self.kiosk}"\ndata_dir = "data"\n{key}'
+            f"{broker_toml(self.broker)}\n{self._reader_toml()}\n"
+            "[pacing]\nresend_after_s = 3.0\n",
             encoding="utf-8",
         )
         return config
+
+    def _reader_toml(self) -> str:
+        if self.reader_driver:
+            return f'[reader]\ndriver = "{self.reader_driver}"\nport = "{self.reader_port}"\n'
+        if self.scans:
+            return (
+                f'[reader]\ndriver = "synthetic"\nsynthetic_interval_s = {self.interval_s}\n'
+                f"synthetic_count = {self.scans}\nsynthetic_seed = {self.seed}\n"
+            )
+        return '[reader]\ndriver = "none"\n'
 
     def start(self) -> Kiosk:
         config = self.write_config()
@@ -222,6 +231,9 @@ class Stack:
         scans: int = 0,
         interval_s: float = 0.05,
         seed: int = 1,
+        reader_driver: str | None = None,
+        reader_port: str = "",
+        id_hash_key_file: Path | None = None,
     ) -> Kiosk:
         handle = Kiosk(
             self.root / name,
@@ -231,6 +243,9 @@ class Stack:
             scans=scans,
             interval_s=interval_s,
             seed=seed,
+            reader_driver=reader_driver,
+            reader_port=reader_port,
+            id_hash_key_file=id_hash_key_file,
         )
         self._made.append(handle)
         return handle
