@@ -9,6 +9,7 @@ and across hub workers, because the claim is the table's primary key.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.decisions import decide
-from hub.models import InboxEntry
+from hub.models import InboxEntry, SyncEvent
 from hub.wording import message_for
 from protocol.codec import encode
 from protocol.messages import Request
@@ -73,6 +74,8 @@ class Inbox:
                 entry.status = outcome.status.value
                 entry.code = outcome.code
                 entry.reply_json = encode(reply).decode("utf-8")
+                if outcome.status == ReplyStatus.OK:
+                    session.add(sync_event_for(request, reply))
         except IntegrityError:
             # Another worker (or an earlier attempt) committed the same id first.
             stored = self._stored_reply(request)
@@ -138,4 +141,31 @@ def reply_to(
         message=message_for(code, request.lang),
         hub_time=hub_time,
         result=result or {},
+    )
+
+
+def sync_event_for(request: Request, reply: Reply) -> SyncEvent:
+    """The record central gets for a stored request: what was asked and decided.
+
+    The event id is the request id, so central's dedupe and the hub's inbox
+    agree on what "the same record" means.
+    """
+    payload = {
+        "event_id": request.id,
+        "kind": request.type.value,
+        "station": request.station,
+        "kiosk": request.kiosk,
+        "seq": request.seq,
+        "kiosk_time": request.kiosk_time.isoformat(),
+        "hub_time": reply.hub_time.isoformat(),
+        "body": request.body.model_dump(mode="json"),
+        "result": reply.result,
+    }
+    return SyncEvent(
+        event_id=request.id,
+        kind=request.type.value,
+        station=request.station,
+        payload_json=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        created_at=reply.hub_time,
+        attempts=0,
     )

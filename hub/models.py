@@ -53,3 +53,44 @@ class CheckIn(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_check_ins_credential", "credential_kind", "credential"),)
+
+
+class SyncEvent(Base):
+    """The transactional outbox towards central: one row per recorded change.
+
+    Written in the same transaction as the change itself, so central gets
+    exactly the hub's records: an event exists if and only if its change
+    was committed. ``event_id`` is what central dedupes on.
+    """
+
+    __tablename__ = "sync_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    station: Mapped[str] = mapped_column(String(32))
+    payload_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    parked_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_sync_outbox_unsent", "sent_at", "id"),)
+
+
+class RosterEntry(Base):
+    """A person the centre knows, by credential. Never a clear ID number.
+
+    ``credential`` is the keyed hash for ID cards and the card id for RFID
+    cards. ``stations`` is a comma-separated list, or "*" for every station.
+    """
+
+    __tablename__ = "roster"
+
+    credential_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    credential: Mapped[str] = mapped_column(String(128), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(64), index=True)
+    masked_name: Mapped[str] = mapped_column(String(20))
+    member: Mapped[bool] = mapped_column(default=False)
+    stations: Mapped[str] = mapped_column(String(400), default="*")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -86,3 +86,17 @@ def test_not_yet_handled_types_are_rejected_plainly(tmp_path: Path) -> None:
     answer = inbox.accept(request)  # type: ignore[arg-type]
     assert (answer.reply.status, answer.reply.code) == ("rejected", "not_available")
     assert _count(engine, CheckIn) == 0
+
+
+def test_stored_request_and_its_sync_event_commit_together(tmp_path: Path) -> None:
+    from hub.models import SyncEvent  # noqa: PLC0415
+
+    inbox, engine = _inbox(tmp_path)
+    request = _request()
+    inbox.accept(request)
+    inbox.accept(request)  # a duplicate adds no second event
+    sessions = session_factory(engine)  # type: ignore[arg-type]
+    with sessions() as session:
+        events = session.scalars(select(SyncEvent)).all()
+    assert [(event.event_id, event.kind) for event in events] == [(request.id, "check_in")]
+    assert '"visits_this_year": 1' in events[0].payload_json
