@@ -42,6 +42,29 @@ class HttpSettings(_Section):
     port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0 picks a free port
 
 
+class StationSettings(_Section):
+    """A station this hub serves; reference data is published per station."""
+
+    id: Name
+    name_zh: Annotated[str, Field(min_length=1, max_length=60)]
+    name_en: Annotated[str, Field(min_length=1, max_length=60)]
+    idle_timeout_s: Annotated[int, Field(ge=5, le=600)] = 30
+
+
+class CentralLinkSettings(_Section):
+    """How the hub reaches central records (issue 7). Absent: no sync."""
+
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    token_file: str
+    tls_ca_file: str | None = None
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = 200
+    timeout_s: Annotated[float, Field(gt=0)] = 10.0
+    push_interval_s: Annotated[float, Field(gt=0)] = 1.0
+    pull_interval_s: Annotated[float, Field(gt=0)] = 30.0
+    retry_min_s: Annotated[float, Field(gt=0)] = 0.5
+    retry_max_s: Annotated[float, Field(gt=0)] = 300.0
+
+
 class HubSettings(_Section):
     hub_id: Annotated[str, Field(min_length=1, max_length=64)] = "hub-1"
     database_url: str = "sqlite:///hub.db"
@@ -49,6 +72,8 @@ class HubSettings(_Section):
     shared_subscription: bool = True
     broker: BrokerSettings = BrokerSettings()
     http: HttpSettings = HttpSettings()
+    stations: list[StationSettings] = Field(default_factory=list)
+    central: CentralLinkSettings | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 

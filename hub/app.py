@@ -16,6 +16,7 @@ from hub.db import make_engine, migrate, session_factory
 from hub.http import HealthServer
 from hub.inbox import Inbox
 from hub.metrics import Metrics
+from hub.reference import ReferencePublisher
 from hub.worker import HubWorker
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,12 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
     engine = make_engine(settings.database_url, base_dir=base_dir)
     migrate(engine)
     metrics = Metrics()
-    worker = HubWorker(settings, Inbox(session_factory(engine)), metrics)
+    sessions = session_factory(engine)
+    publisher: ReferencePublisher | None = None
+    worker = HubWorker(
+        settings, Inbox(sessions), metrics, on_connected=lambda: _publish_reference(publisher)
+    )
+    publisher = ReferencePublisher(settings.stations, sessions, worker.publish_retained)
 
     def health() -> tuple[bool, dict[str, object]]:
         try:
@@ -63,3 +69,10 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
     server.stop()
     engine.dispose()
     return 0
+
+
+def _publish_reference(publisher: ReferencePublisher | None) -> None:
+    # Runs on paho's network thread at each (re)connect: retained snapshots
+    # make sure kiosks that come later still get the current data.
+    if publisher is not None:
+        publisher.publish_all()

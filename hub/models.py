@@ -94,3 +94,12 @@ class RosterEntry(Base):
     member: Mapped[bool] = mapped_column(default=False)
     stations: Mapped[str] = mapped_column(String(400), default="*")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReferenceVersion(Base):
+    """A counter per reference table, so snapshot versions grow across restarts."""
+
+    __tablename__ = "reference_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)

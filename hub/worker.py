@@ -9,6 +9,7 @@ after the commit, so a hub killed mid-transaction gets the message again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,8 +40,15 @@ CONNECTED = "lianxin_hub_broker_connected"
 
 
 class HubWorker:
-    def __init__(self, settings: HubSettings, inbox: Inbox, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        settings: HubSettings,
+        inbox: Inbox,
+        metrics: Metrics,
+        on_connected: Callable[[], None] | None = None,
+    ) -> None:
         self._settings = settings
+        self._on_connected = on_connected
         self._inbox = inbox
         self._metrics = metrics
         self.connected = False
@@ -72,6 +80,10 @@ class HubWorker:
         self._client.disconnect()
         self._client.loop_stop()
 
+    def publish_retained(self, topic: str, payload: bytes) -> None:
+        """Publish retained at QoS 1 (queued by paho if the broker is away)."""
+        self._client.publish(topic, payload, qos=QOS, retain=True)
+
     def _status_payload(self, state: str) -> bytes:
         status = HubStatus(
             v=1,
@@ -94,6 +106,8 @@ class HubWorker:
         topic_filter = SHARED_REQUEST_FILTER if use_shared else REQUEST_FILTER
         client.subscribe(topic_filter, qos=QOS)
         client.publish(HUB_STATUS_TOPIC, self._status_payload("online"), qos=QOS, retain=True)
+        if self._on_connected is not None:
+            self._on_connected()
         log.info(
             "connected to broker, session_present=%s, subscribed %s",
             flags.session_present,

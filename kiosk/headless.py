@@ -18,11 +18,14 @@ from devices.idhash import read_id_hash_key
 from devices.scan import ScanEvent, ScanSource
 from kiosk.core.link import HubLink
 from kiosk.core.outbox import Outbox
+from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.requests import RequestWriter
 from kiosk.core.synthetic import SyntheticReader
+from protocol.replies import ReaderHealth
 
 log = logging.getLogger(__name__)
 READING_STOPPED = "reading.stopped"
+_HEALTH: dict[str, ReaderHealth] = {"ok": "ok", "missing": "missing", "error": "error"}
 
 
 def open_reader(settings: KioskSettings, config_path: Path) -> ScanSource | None:
@@ -45,6 +48,13 @@ def open_reader(settings: KioskSettings, config_path: Path) -> ScanSource | None
     )
 
 
+def reader_health(reader: ScanSource | None) -> ReaderHealth:
+    """The reader's health as the status message spells it."""
+    if reader is None:
+        return "none"
+    return _HEALTH.get(reader.health, "error")
+
+
 def run_headless(
     settings: KioskSettings, config_path: Path, stop: threading.Event | None = None
 ) -> int:
@@ -52,12 +62,14 @@ def run_headless(
     data_dir = resolve_path(config_path, settings.data_dir)
     outbox = Outbox(data_dir / "outbox.db")
     (data_dir / READING_STOPPED).unlink(missing_ok=True)
+    reference = ReferenceCache(data_dir / "reference.db", settings.station)
     writer = RequestWriter(outbox, settings.station, settings.kiosk)
     reader = open_reader(settings, config_path)
     link = HubLink(
         settings,
         outbox,
-        reader_health=lambda: "none" if reader is None else reader.health,  # type: ignore[return-value,arg-type]
+        reader_health=lambda: reader_health(reader),
+        reference=reference,
         software="lianxin-0.1",
     )
 
@@ -103,4 +115,5 @@ def run_headless(
     wait_until_stopped(stop)
     link.stop()
     outbox.close()
+    reference.close()
     return 0

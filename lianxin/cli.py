@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from config.logs import setup_logging
 
 NOT_YET = {
     "central": "the central records service is not built yet (issue 7)",
+    "ui": "the touchscreen UI is not built yet (issue 4); use --headless",
 }
 
 
@@ -31,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
             return _hub(args.config)
         if args.role == "kiosk":
             return _kiosk(args)
+        if args.role == "central":
+            return _central(args.config)
         if args.role == "demo":
             from lianxin.demo import run_demo  # noqa: PLC0415 - loads the server stack
 
@@ -54,10 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     hub = roles.add_parser("hub", help="the station network's authority")
     hub.add_argument("--config", required=True, type=Path)
     kiosk = roles.add_parser("kiosk", help="a station kiosk")
-    kiosk.add_argument("--config", required=True, type=Path)
+    kiosk.add_argument("--config", type=Path, help="required except with --screenshots")
     kiosk.add_argument("--headless", action="store_true", help="run the core without a screen")
+    kiosk.add_argument(
+        "--screenshots",
+        type=Path,
+        metavar="DIR",
+        help="render every screen and state in both languages to DIR, then exit",
+    )
+    kiosk.add_argument("--size", default="1280x800", help="window size for --screenshots")
     central = roles.add_parser("central", help="central records service")
-    central.add_argument("--config", type=Path)
+    central.add_argument("--config", required=True, type=Path)
     demo = roles.add_parser("demo", help="the whole system on this machine")
     demo.add_argument("--headless", action="store_true")
     demo.add_argument("--duration", type=float, default=0.0, help="seconds; 0 = until Ctrl-C")
@@ -89,17 +100,43 @@ def _hub(config: Path) -> int:
 def _kiosk(args: argparse.Namespace) -> int:
     from config.settings import KioskSettings  # noqa: PLC0415
 
+    if args.screenshots is not None:
+        return _ui("render_screenshots", args.screenshots, args.size)
+    if args.config is None:
+        print("lianxin kiosk: --config is required", file=sys.stderr)
+        return 2
     settings = load_settings(args.config, KioskSettings)
     setup_logging("kiosk", settings.log_level)
-    if not args.headless:
-        print(
-            "lianxin kiosk: the touchscreen UI is not built yet (issue 4); use --headless",
-            file=sys.stderr,
-        )
-        return 2
-    from kiosk.headless import run_headless  # noqa: PLC0415
+    if args.headless:
+        from kiosk.headless import run_headless  # noqa: PLC0415
 
-    return run_headless(settings, args.config.resolve())
+        return run_headless(settings, args.config.resolve())
+    return _ui("run_kiosk_ui", settings, args.config.resolve())
+
+
+def _ui(entry: str, *args: object) -> int:
+    """Call kiosk.ui.app.<entry>; only kiosk machines have Kivy installed."""
+    try:
+        app = importlib.import_module("kiosk.ui.app")
+    except ImportError as exc:
+        print(f"lianxin kiosk: {NOT_YET['ui']} ({exc})", file=sys.stderr)
+        return 2
+    result: int = getattr(app, entry)(*args)
+    return result
+
+
+def _central(config: Path) -> int:
+    from config.settings import CentralSettings  # noqa: PLC0415
+
+    settings = load_settings(config, CentralSettings)
+    setup_logging("central", settings.log_level)
+    try:
+        app = importlib.import_module("central.app")
+    except ImportError:
+        print(f"lianxin central: {NOT_YET['central']}", file=sys.stderr)
+        return 2
+    result: int = app.run_central(settings, config.resolve().parent)
+    return result
 
 
 def _devices(entry: str, argv: list[str]) -> int:

@@ -52,6 +52,11 @@ def reference_topic(station: str, name: str) -> str:
     return f"{PREFIX}/st/{station}/ref/{name}"
 
 
+def reference_filter(station: str) -> str:
+    """Every reference table of one station (a kiosk subscribes to this)."""
+    return f"{PREFIX}/st/{station}/ref/+"
+
+
 @dataclass(frozen=True)
 class RequestTopic:
     """The parts of a request topic, already checked to be valid names."""

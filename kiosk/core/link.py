@@ -22,11 +22,12 @@ import paho.mqtt.client as mqtt
 
 from config.settings import KioskSettings
 from kiosk.core.outbox import Outbox
+from kiosk.core.reference_cache import ReferenceCache
 from protocol.codec import decode_reply, encode
 from protocol.errors import ProtocolError
 from protocol.mqtt import QOS, connect_async, make_client
 from protocol.replies import KioskStatus, ReaderHealth, Reply
-from protocol.topics import kiosk_status_topic, reply_topic
+from protocol.topics import kiosk_status_topic, reference_filter, reply_topic
 
 log = logging.getLogger(__name__)
 STATUS_EVERY_S = 10.0
@@ -41,8 +42,10 @@ class HubLink:
         *,
         reader_health: Callable[[], ReaderHealth] = lambda: "none",
         on_reply: Callable[[Reply], None] | None = None,
+        reference: ReferenceCache | None = None,
         software: str = "",
     ) -> None:
+        self._reference = reference
         self._settings = settings
         self._outbox = outbox
         self._reader_health = reader_health
@@ -102,6 +105,8 @@ class HubLink:
             # Whatever was in flight may be lost with the old connection: resend it.
             self._sent_at.clear()
         client.subscribe(self._reply_topic, qos=QOS)
+        if self._reference is not None:
+            client.subscribe(reference_filter(self._settings.station), qos=QOS)
         self.connected = True
         client.publish(self._status_topic, self._status_payload("online"), qos=QOS, retain=True)
         log.info(
@@ -122,7 +127,31 @@ class HubLink:
         )
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
-        reply = decode_reply(bytes(msg.payload))
+        if msg.topic == self._reply_topic:
+            self._take_reply(bytes(msg.payload))
+        elif self._reference is not None:
+            self._take_reference(msg.topic, bytes(msg.payload))
+
+    def _take_reference(self, topic: str, payload: bytes) -> None:
+        assert self._reference is not None
+        result = self._reference.offer(payload)
+        if isinstance(result, ProtocolError):
+            log.warning(
+                "ignored reference data on %s: %s",
+                topic,
+                result,
+                extra={"event": "bad_reference", **self._context()},
+            )
+        elif result is not None:
+            log.info(
+                "reference %s v%d cached",
+                result.name,
+                result.version,
+                extra={"event": "reference_cached", **self._context()},
+            )
+
+    def _take_reply(self, payload: bytes) -> None:
+        reply = decode_reply(payload)
         if isinstance(reply, ProtocolError):
             log.warning(
                 "ignored a malformed reply: %s",

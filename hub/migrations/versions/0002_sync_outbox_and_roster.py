@@ -1,4 +1,4 @@
-"""sync outbox and roster
+"""sync outbox, roster and reference versions
 
 Revision ID: 0002
 Revises: 0001
@@ -40,9 +40,15 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_roster_person_id", "roster", ["person_id"])
+    op.create_table(
+        "reference_versions",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("reference_versions")
     op.drop_index("ix_roster_person_id", "roster")
     op.drop_table("roster")
     op.drop_index("ix_sync_outbox_unsent", "sync_outbox")
