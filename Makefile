@@ -6,8 +6,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
-# Debian packages the tests talk to: a real broker and its clients.
-TEST_DEBS := mosquitto mosquitto-clients
+# A real broker and its clients, PostgreSQL, and a virtual screen with a CJK font for the kiosk UI.
+TEST_DEBS := mosquitto mosquitto-clients postgresql xvfb fonts-noto-cjk
 
 .PHONY: demo test lint types schemas debs clean
 
@@ -38,7 +38,7 @@ $(VENV)/.demo-installed: pyproject.toml $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e '.[hub,demo,dev]'
+	$(BIN)/pip install --quiet -e '.[hub,kiosk,central,demo,dev]'
 	touch $@ $(VENV)/.demo-installed
 
 debs:

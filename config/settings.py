@@ -74,6 +74,8 @@ class HubSettings(_Section):
     http: HttpSettings = HttpSettings()
     stations: list[StationSettings] = Field(default_factory=list)
     central: CentralLinkSettings | None = None
+    # Load the demo centre (stations' rooms, a week of activities, services).
+    demo_data: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 

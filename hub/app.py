@@ -13,11 +13,13 @@ from sqlalchemy import text
 from config.lifecycle import wait_until_stopped
 from config.settings import HubSettings
 from hub.db import make_engine, migrate, session_factory
+from hub.domain.setup import setup_domain
 from hub.http import HealthServer
 from hub.inbox import Inbox
 from hub.metrics import Metrics
 from hub.reference import ReferencePublisher
 from hub.worker import HubWorker
+from sync.service import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,11 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
         settings, Inbox(sessions), metrics, on_connected=lambda: _publish_reference(publisher)
     )
     publisher = ReferencePublisher(settings.stations, sessions, worker.publish_retained)
+    setup_domain(settings, sessions, publisher)
+    sync = None
+    if settings.central is not None:
+        sync = SyncService(settings.central, sessions, metrics, base_dir, publisher.changed)
+        sync.start()
 
     def health() -> tuple[bool, dict[str, object]]:
         try:
@@ -65,6 +72,8 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
     wait_until_stopped(stop)
+    if sync is not None:
+        sync.stop()
     worker.stop()
     server.stop()
     engine.dispose()

@@ -103,3 +103,13 @@ class ReferenceVersion(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
+
+
+class SyncCursor(Base):
+    """Where the hub is in each of central's change feeds (roster, rooms, ...)."""
+
+    __tablename__ = "sync_cursors"
+
+    feed: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cursor: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

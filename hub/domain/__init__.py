@@ -1,0 +1,1 @@
+"""The hub's domain: rooms, bookings, activities, services, registrations (issue 6)."""
