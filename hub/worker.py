@@ -15,6 +15,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
+from config.crash_points import crash_point
 from config.settings import HubSettings
 from hub.inbox import Inbox
 from hub.metrics import Metrics
@@ -139,6 +140,7 @@ class HubWorker:
             self._refuse(client, msg.topic, decoded, correlation)
             return
         accepted = self._inbox.accept(decoded)
+        crash_point("hub_after_commit")
         outcome = (
             "duplicate"
             if accepted.duplicate

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from config.crash_points import crash_point
 from config.lifecycle import wait_until_stopped
 from config.loader import resolve_path
 from config.settings import KioskSettings
@@ -75,6 +76,7 @@ def run_headless(
 
     def on_scan(scan: ScanEvent) -> None:
         entry = writer.check_in(scan, lang=settings.default_lang)
+        crash_point("kiosk_after_outbox_write")
         log.info(
             "scan recorded",
             extra={

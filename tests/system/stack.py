@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import signal
 import sqlite3
-import subprocess
-import sys
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,63 +13,14 @@ from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import create_engine, text
 
 from lianxin.broker import BrokerInfo, free_port
+from lianxin.network import broker_toml as network_broker_toml
+from lianxin.processes import RoleProcess
 from tests.waiting import wait_until
 
 
 def broker_toml(info: BrokerInfo) -> str:
-    return (
-        f'[broker]\nhost = "{info.host}"\nport = {info.port}\nprotocol = "{info.protocol}"\n'
-        "reconnect_min_s = 0.2\nreconnect_max_s = 1.0\n"
-    )
-
-
-@dataclass
-class Process:
-    """One `lianxin` role in a subprocess, restartable with the same config."""
-
-    args: list[str]
-    log_path: Path
-    popen: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Process:
-        with self.log_path.open("ab") as log:
-            self.popen = subprocess.Popen(
-                [sys.executable, "-m", "lianxin", *self.args],
-                stdout=log,
-                stderr=log,
-                stdin=subprocess.DEVNULL,
-            )
-        return self
-
-    def kill(self) -> None:
-        """SIGKILL: a power cut, as far as this process can tell."""
-        self._stop(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self._stop(signal.SIGTERM)
-
-    def signal(self, signum: int) -> None:
-        assert self.popen is not None
-        self.popen.send_signal(signum)
-
-    def _stop(self, signum: int) -> None:
-        if self.popen is None:
-            return
-        if self.popen.poll() is None:
-            self.popen.send_signal(signum)
-        try:
-            self.popen.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait()
-        self.popen = None
-
-    @property
-    def alive(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+    """Tests reconnect fast: they kill brokers on purpose."""
+    return network_broker_toml(info, reconnect_min_s=0.2, reconnect_max_s=1.0)
 
 
 @dataclass
@@ -81,7 +29,7 @@ class Hub:
     broker: BrokerInfo
     shared_subscription: bool = True
     http_port: int = field(default_factory=free_port)
-    process: Process | None = None
+    process: RoleProcess | None = None
 
     @property
     def database_url(self) -> str:
@@ -96,7 +44,7 @@ class Hub:
             f"{broker_toml(self.broker)}\n[http]\nport = {self.http_port}\n",
             encoding="utf-8",
         )
-        self.process = Process(["hub", "--config", str(config)], self.directory / "hub.log")
+        self.process = RoleProcess(["hub", "--config", str(config)], self.directory / "hub.log")
         self.process.start()
         wait_until(self.healthy, 30, "hub healthy")
         return self
@@ -140,7 +88,7 @@ class Kiosk:
     reader_driver: str | None = None  # a real driver on reader_port, instead of synthetic
     reader_port: str = ""
     id_hash_key_file: Path | None = None
-    process: Process | None = None
+    process: RoleProcess | None = None
 
     @property
     def outbox_path(self) -> Path:
@@ -170,7 +118,7 @@ class Kiosk:
 
     def start(self) -> Kiosk:
         config = self.write_config()
-        self.process = Process(
+        self.process = RoleProcess(
             ["kiosk", "--headless", "--config", str(config)], self.directory / "kiosk.log"
         )
         self.process.start()

@@ -1,0 +1,168 @@
+"""A whole station network on this machine, each role in its own process.
+
+The demo, the chaos run and the system tests all build on this: a broker,
+a hub and any number of headless kiosks, written as ordinary config files
+in a run directory, started, killed and restarted like real deployments.
+Counts come from the databases (lianxin.tally), never from memory.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.headless import READING_STOPPED
+from lianxin.broker import BrokerInfo, BrokerKind, BrokerProcess, free_port
+from lianxin.processes import RoleProcess
+from lianxin.simulators import ReaderSimulator
+from lianxin.tally import Tally, tally, waiting
+
+POLL_S = 0.1
+
+
+@dataclass
+class KioskHandle:
+    index: int
+    station: str
+    name: str
+    directory: Path
+    process: RoleProcess
+
+    @property
+    def outbox(self) -> Path:
+        return self.directory / "outbox.db"
+
+
+class LocalNetwork:
+    def __init__(self, run_dir: Path, *, broker_kind: BrokerKind = "auto") -> None:
+        self.run_dir = run_dir
+        run_dir.mkdir(parents=True, exist_ok=True)
+        self.broker = BrokerProcess(run_dir / "broker", kind=broker_kind)
+        self.hub_http_port = free_port()
+        self.hub: RoleProcess | None = None
+        self.kiosks: list[KioskHandle] = []
+
+    @property
+    def broker_info(self) -> BrokerInfo:
+        return self.broker.info
+
+    @property
+    def hub_database_url(self) -> str:
+        return f"sqlite:///{self.run_dir / 'hub.db'}"
+
+    # -- starting ---------------------------------------------------------------
+
+    def start_hub(self, *, stations: int = 10, demo_data: bool = False) -> RoleProcess:
+        info = self.broker.info
+        config = self.run_dir / "hub.toml"
+        station_tables = "".join(
+            f'\n[[stations]]\nid = "st{n:02d}"\nname_zh = "红领驿站{n}号站"\n'
+            f'name_en = "Red Collar Station {n}"\n'
+            for n in range(1, stations + 1)
+        )
+        config.write_text(
+            'hub_id = "local-hub"\ndatabase_url = "sqlite:///hub.db"\n'
+            f"shared_subscription = {'true' if info.shared_subscriptions else 'false'}\n"
+            f"demo_data = {'true' if demo_data else 'false'}\n"
+            f"{broker_toml(info)}\n[http]\nport = {self.hub_http_port}\n{station_tables}",
+            encoding="utf-8",
+        )
+        self.hub = RoleProcess(["hub", "--config", str(config)], self.run_dir / "hub.log")
+        self.hub.start()
+        self.wait_hub_healthy()
+        return self.hub
+
+    def wait_hub_healthy(self, timeout_s: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.hub is None or not self.hub.alive:
+                raise RuntimeError(f"the hub is not running; see {self.run_dir / 'hub.log'}")
+            if self.hub_healthy():
+                return
+            time.sleep(POLL_S)
+        raise RuntimeError("the hub did not become healthy in time; see hub.log")
+
+    def hub_healthy(self) -> bool:
+        url = f"http://127.0.0.1:{self.hub_http_port}/healthz"
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                return bool(json.load(answer).get("ok"))
+        except OSError:
+            return False  # not listening yet, or 503 while it connects
+
+    def add_kiosk(
+        self,
+        *,
+        reader: ReaderSimulator | None = None,
+        synthetic_scans: int = 0,
+        synthetic_interval_s: float = 0.2,
+        id_hash_key_file: Path | None = None,
+        resend_after_s: float = 10.0,
+    ) -> KioskHandle:
+        """Write a kiosk's config and start it: a simulated reader or synthetic scans."""
+        index = len(self.kiosks) + 1
+        station = f"st{(index - 1) % 10 + 1:02d}"
+        if reader is not None:
+            reader_toml = f'[reader]\ndriver = "{reader.driver}"\nport = "{reader.port_path}"\n'
+        else:
+            reader_toml = (
+                f'[reader]\ndriver = "synthetic"\nsynthetic_count = {synthetic_scans}\n'
+                f"synthetic_interval_s = {synthetic_interval_s}\nsynthetic_seed = {index}\n"
+            )
+        key = f'id_hash_key_file = "{id_hash_key_file}"\n' if id_hash_key_file else ""
+        config = self.run_dir / f"kiosk-{index}.toml"
+        config.write_text(
+            f'station = "{station}"\nkiosk = "k{index}"\ndata_dir = "kiosk-{index}"\n{key}'
+            f"{broker_toml(self.broker.info)}\n{reader_toml}\n"
+            f"[pacing]\nresend_after_s = {resend_after_s}\n",
+            encoding="utf-8",
+        )
+        process = RoleProcess(
+            ["kiosk", "--headless", "--config", str(config)], self.run_dir / f"kiosk-{index}.log"
+        )
+        handle = KioskHandle(index, station, f"k{index}", self.run_dir / f"kiosk-{index}", process)
+        self.kiosks.append(handle)
+        process.start()
+        return handle
+
+    # -- draining and counting ----------------------------------------------------
+
+    def stop_reading(self) -> None:
+        """Ask every kiosk to stop taking scans but keep delivering (SIGUSR1)."""
+        for kiosk in self.kiosks:
+            kiosk.process.signal(signal.SIGUSR1)
+
+    def wait_drained(self, timeout_s: float) -> float | None:
+        """Seconds until every kiosk stopped reading and has nothing waiting; None on timeout."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout_s:
+            stopped = all((k.directory / READING_STOPPED).exists() for k in self.kiosks)
+            outboxes = [k.outbox for k in self.kiosks]
+            if stopped and all(p.exists() for p in outboxes) and waiting(outboxes) == 0:
+                return time.monotonic() - start
+            time.sleep(POLL_S)
+        return None
+
+    def tally(self) -> Tally:
+        return tally([k.outbox for k in self.kiosks if k.outbox.exists()], self.hub_database_url)
+
+    def stop_all(self) -> None:
+        for kiosk in self.kiosks:
+            kiosk.process.terminate()
+        if self.hub is not None:
+            self.hub.terminate()
+        self.broker.stop()
+
+
+def broker_toml(
+    info: BrokerInfo, reconnect_min_s: float = 0.5, reconnect_max_s: float = 5.0
+) -> str:
+    """The ``[broker]`` section of a role's config for this broker."""
+    return (
+        f'[broker]\nhost = "{info.host}"\nport = {info.port}\nprotocol = "{info.protocol}"\n'
+        f"reconnect_min_s = {reconnect_min_s}\nreconnect_max_s = {reconnect_max_s}\n"
+    )
