@@ -1,0 +1,310 @@
+"""The kiosk flow without a window: intents in, views out, requests in the outbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.session import RESULT_TIMEOUT_S
+from kiosk.core.session_views import Action, Screen
+from protocol.replies import ReplyStatus
+from tests.kiosk.fixtures import KNOWN_CARD, MEMBER_CARD, UNKNOWN_CARD, Core, scan_of
+
+
+@pytest.fixture
+def core(tmp_path: Path) -> Iterator[Core]:
+    made = Core(tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def lunchtime(tmp_path: Path) -> Iterator[Core]:
+    made = Core(tmp_path, running=True)
+    yield made
+    made.close()
+
+
+def _payloads(core: Core) -> list[dict[str, object]]:
+    return [json.loads(entry.payload) for entry in core.outbox.waiting(100)]
+
+
+def test_scan_records_visit_before_greeting_with_masked_name(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    view = core.session.view
+    assert view.screen == Screen.RESULT
+    assert view.person is not None and view.person.masked_name == "张*明"
+    assert view.recorded is not None and view.recorded.purpose == "visit"
+    assert not view.recorded.answered and view.recorded.visits_this_year is None
+    (stored,) = _payloads(core)
+    assert stored["type"] == "check_in" and stored["id"] == view.recorded.request_id
+
+
+def test_check_in_reply_brings_visits_this_year(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    recorded = core.session.view.recorded
+    assert recorded is not None
+    core.reply(recorded.request_id, ReplyStatus.OK, "checked_in", visits_this_year=12)
+    after = core.session.view.recorded
+    assert after is not None and after.answered and after.visits_this_year == 12
+
+
+def test_running_activity_asks_purpose_and_records_attendance(lunchtime: Core) -> None:
+    lunchtime.session.scan(scan_of(KNOWN_CARD))
+    view = lunchtime.session.view
+    assert view.screen == Screen.PURPOSE
+    assert [row.id for row in view.purposes] == ["A-now"]
+    assert _payloads(lunchtime) == []  # nothing decided yet
+    lunchtime.session.choose_purpose("A-now")
+    view = lunchtime.session.view
+    assert view.screen == Screen.RESULT and view.recorded is not None
+    assert view.recorded.purpose == "activity"
+    (stored,) = _payloads(lunchtime)
+    assert stored["body"]["activity_id"] == "A-now"  # type: ignore[index]
+
+
+def test_walking_away_from_purpose_choice_records_a_visit(lunchtime: Core) -> None:
+    lunchtime.session.scan(scan_of(KNOWN_CARD))
+    lunchtime.clock.t += RESULT_TIMEOUT_S
+    lunchtime.session.tick()
+    assert lunchtime.session.view.screen == Screen.RESULT
+    (stored,) = _payloads(lunchtime)
+    assert stored["body"]["purpose"] == "visit"  # type: ignore[index]
+
+
+def test_unknown_card_offers_registration_and_records_nothing(core: Core) -> None:
+    core.session.scan(scan_of(UNKNOWN_CARD))
+    view = core.session.view
+    assert view.screen == Screen.UNKNOWN and view.person is not None and not view.person.known
+    assert _payloads(core) == []
+    core.session.open(Action.VISITOR)
+    assert core.session.view.screen == Screen.VISITOR
+
+
+def test_without_a_roster_everyone_is_greeted_and_recorded(tmp_path: Path) -> None:
+    core = Core(tmp_path, with_reference=False)
+    try:
+        core.session.scan(scan_of(UNKNOWN_CARD))
+        view = core.session.view
+        assert view.screen == Screen.RESULT and view.person is not None
+        assert view.person.masked_name is None
+        core.session.open(Action.BOOK)
+        assert core.session.view.screen == Screen.ROOMS and core.session.view.rooms is None
+        core.session.back()
+        core.session.open(Action.SERVICES)
+        assert core.session.view.services is None
+    finally:
+        core.close()
+
+
+def _book_tomorrow_ten(core: Core) -> None:
+    core.session.open(Action.BOOK)
+    view = core.session.view
+    assert view.rooms is not None and [r.id for r in view.rooms][:1] == ["st01-hall"]
+    assert view.rooms[-1].here is False  # another station's room comes last
+    core.session.pick_room("st01-hall")
+    view = core.session.view
+    tomorrow = view.days[1]
+    core.session.pick_day(tomorrow)
+    slot = next(s for s in core.session.view.slots if s.start.hour == 10)
+    assert slot.state == "free"
+    core.session.pick_slot(slot.start)
+    assert core.session.view.screen == Screen.CONFIRM
+    core.session.confirm()
+
+
+def test_booking_stays_pending_until_the_hub_answers(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    _book_tomorrow_ten(core)
+    view = core.session.view
+    assert view.screen == Screen.REQUEST and view.tracked is not None
+    assert view.tracked.status == "pending" and not view.online
+    stored = _payloads(core)[-1]
+    assert stored["type"] == "booking_create"
+    core.reply(view.tracked.request_id, ReplyStatus.REJECTED, "not_available")
+    answered = core.session.view.tracked
+    assert answered is not None and answered.status == "rejected"
+    assert answered.code == "not_available" and answered.message == "hub says not_available"
+
+
+def test_answer_is_shown_at_the_next_scan(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    _book_tomorrow_ten(core)
+    tracked = core.session.view.tracked
+    assert tracked is not None
+    core.session.home()
+    core.reply(tracked.request_id, ReplyStatus.OK, "booked")
+    core.session.scan(scan_of(KNOWN_CARD))
+    recent = core.session.view.recent
+    assert [(t.request_id, t.status) for t in recent] == [(tracked.request_id, "ok")]
+    assert recent[0].subject is not None and recent[0].subject.en == "Discussion hall"
+
+
+def test_own_pending_booking_marks_the_slot(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    _book_tomorrow_ten(core)
+    core.session.back()
+    core.session.open(Action.BOOK)
+    core.session.pick_room("st01-hall")
+    core.session.pick_day(core.session.view.days[1])
+    slot = next(s for s in core.session.view.slots if s.start.hour == 10)
+    assert slot.state == "mine"
+    core.session.pick_slot(slot.start)
+    assert core.session.view.screen == Screen.SLOTS  # cannot book it twice
+
+
+def test_activity_in_the_room_makes_its_slots_taken(lunchtime: Core) -> None:
+    lunchtime.session.scan(scan_of(KNOWN_CARD))
+    lunchtime.session.choose_purpose(None)
+    lunchtime.session.open(Action.BOOK)
+    lunchtime.session.pick_room("st01-hall")
+    states = {s.state for s in lunchtime.session.view.slots}
+    assert "taken" in states or "past" in states
+
+
+def test_booking_needs_a_card_first(core: Core) -> None:
+    core.session.open(Action.BOOK)
+    view = core.session.view
+    assert view.screen == Screen.IDENTIFY and view.pending_action == Action.BOOK
+    core.session.scan(scan_of(KNOWN_CARD))
+    assert core.session.view.screen == Screen.ROOMS
+    assert _payloads(core) == []  # identifying is not a visit
+
+
+def test_sign_up_withdraw_and_states(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    core.session.open(Action.ACTIVITIES)
+    view = core.session.view
+    assert view.activities is not None
+    full = next(row for row in view.activities if row.id == "A-later")
+    assert full.places_left == 0
+    core.session.sign_up("A-later")
+    tracked = core.session.view.tracked
+    assert tracked is not None and tracked.status == "pending"
+    core.reply(tracked.request_id, ReplyStatus.OK, "waitlisted")
+    core.session.back()
+    core.session.open(Action.ACTIVITIES)
+    rows = core.session.view.activities
+    assert rows is not None
+    assert next(row for row in rows if row.id == "A-later").mine == "waitlisted"
+    core.session.withdraw("A-later")
+    assert _payloads(core)[-1]["type"] == "signup_withdraw"
+
+
+def test_service_request_with_note_and_my_requests(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    core.session.open(Action.SERVICES)
+    assert core.session.view.services is not None
+    core.session.pick_service("S-017")
+    core.session.set_note("代缴物业费 12 月")
+    core.session.submit_service()
+    tracked = core.session.view.tracked
+    assert tracked is not None and tracked.type == "service_request"
+    assert _payloads(core)[-1]["body"]["note"] == "代缴物业费 12 月"  # type: ignore[index]
+    core.session.back()
+    core.session.open(Action.MY_REQUESTS)
+    (mine,) = core.session.view.my_requests
+    assert mine.subject is not None and mine.subject.en == "Pay property fees"
+    core.reply(mine.request_id, ReplyStatus.REJECTED, "not_available")
+    assert core.session.view.my_requests[0].status == "rejected"
+
+
+def test_visitor_registration_requires_consent_and_a_phone(core: Core) -> None:
+    core.session.scan(scan_of(UNKNOWN_CARD))
+    core.session.open(Action.VISITOR)
+    core.session.set_visitor(name="Li Hua", phone="1380013")
+    core.session.submit_visitor()
+    assert core.session.view.visitor.error == "consent_required"
+    core.session.set_visitor(phone="13x")
+    core.session.submit_visitor()
+    assert core.session.view.visitor.error == "phone_invalid"
+    core.session.set_visitor(phone="13800138000", consent=True)
+    core.session.submit_visitor()
+    assert core.session.view.screen == Screen.REQUEST
+    stored = _payloads(core)[-1]
+    assert stored["type"] == "visitor_register"
+    body = stored["body"]
+    assert isinstance(body, dict) and body["consent"] is True
+    assert body["credential"] == {"kind": "rfid_em4100", "value": UNKNOWN_CARD}
+
+
+def test_member_registration_for_members_only(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    core.session.register_member()
+    assert core.session.view.screen == Screen.RESULT
+    core.session.scan(scan_of(MEMBER_CARD))
+    core.session.register_member()
+    assert core.session.view.screen == Screen.REQUEST
+    assert _payloads(core)[-1]["type"] == "member_register"
+
+
+def test_inactivity_returns_to_idle_and_forgets_person_language_and_large_text(
+    core: Core,
+) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    core.session.set_lang("en")
+    core.session.toggle_large_text()
+    core.session.open(Action.ACTIVITIES)
+    core.clock.t += 29
+    core.session.tick()
+    assert core.session.view.screen == Screen.ACTIVITIES  # idle_timeout_s is 30 here
+    core.clock.t += 1
+    core.session.tick()
+    view = core.session.view
+    assert view.screen == Screen.IDLE and view.person is None
+    assert view.lang == "zh_CN" and not view.large_text
+
+
+def test_result_screen_returns_sooner(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    core.clock.t += RESULT_TIMEOUT_S
+    core.session.tick()
+    assert core.session.view.screen == Screen.IDLE
+
+
+def test_staff_pin_reader_test_resync_language_and_exit(core: Core) -> None:
+    core.session.open(Action.STAFF)
+    core.session.enter_pin("0000")
+    assert core.session.view.pin_error and core.session.view.screen == Screen.STAFF_PIN
+    core.session.enter_pin("2468")
+    assert core.session.view.screen == Screen.STAFF
+    core.session.scan(scan_of(KNOWN_CARD))
+    view = core.session.view
+    assert view.screen == Screen.STAFF and view.staff.last_scan is not None
+    assert _payloads(core) == []  # a reader test is not a visit
+    core.session.staff_resync()
+    assert core.resyncs == 1 and core.session.view.staff.resync_requested
+    core.session.staff_default_lang("en")
+    core.session.home()
+    assert core.session.view.lang == "en"
+    core.session.open(Action.STAFF)
+    core.session.enter_pin("2468")
+    core.session.staff_exit()
+    assert core.exits == 1
+
+
+def test_idle_overview_lists_today_and_rooms_here(core: Core) -> None:
+    overview = core.session.view.overview
+    assert overview.station is not None and overview.station.zh == "红领驿站·金融大厦站"
+    assert [room.id for room in overview.rooms] == ["st01-hall", "st01-read"]
+    assert overview.has_activities
+
+
+def test_listeners_see_every_change_in_order(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    core.session.open(Action.BOOK)
+    versions = [view.version for view in core.views]  # type: ignore[attr-defined]
+    assert versions == sorted(versions) and len(versions) >= 2
+
+
+def test_slots_are_in_people_time(core: Core) -> None:
+    core.session.scan(scan_of(KNOWN_CARD))
+    core.session.open(Action.BOOK)
+    core.session.pick_room("st01-read")
+    first = core.session.view.slots[0]
+    assert first.start.utcoffset() is not None
+    assert first.start.hour == 8 and isinstance(first.start, datetime)
