@@ -12,7 +12,7 @@ class Metrics:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counters: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
-        self._gauges: dict[str, float] = {}
+        self._gauges: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
         self._help: dict[str, str] = {}
 
     def describe(self, name: str, help_text: str) -> None:
@@ -23,9 +23,9 @@ class Metrics:
         with self._lock:
             self._counters[key] += amount
 
-    def set(self, name: str, value: float) -> None:
+    def set(self, name: str, value: float, **labels: str) -> None:
         with self._lock:
-            self._gauges[name] = value
+            self._gauges[(name, tuple(sorted(labels.items())))] = value
 
     def value(self, name: str, **labels: str) -> int:
         with self._lock:
@@ -37,15 +37,15 @@ class Metrics:
             gauges = sorted(self._gauges.items())
         lines: list[str] = []
         seen: set[str] = set()
-        for (name, labels), count in counters:
-            if name not in seen:
-                seen.add(name)
-                lines += [f"# HELP {name} {self._help.get(name, name)}", f"# TYPE {name} counter"]
-            rendered = ",".join(f'{key}="{_escape(val)}"' for key, val in labels)
-            lines.append(f"{name}{{{rendered}}} {count}" if rendered else f"{name} {count}")
-        for name, value in gauges:
-            lines += [f"# HELP {name} {self._help.get(name, name)}", f"# TYPE {name} gauge"]
-            lines.append(f"{name} {value:g}")
+        for kind, samples in (("counter", counters), ("gauge", gauges)):
+            for (name, labels), value in samples:
+                if name not in seen:
+                    seen.add(name)
+                    lines.append(f"# HELP {name} {self._help.get(name, name)}")
+                    lines.append(f"# TYPE {name} {kind}")
+                rendered = ",".join(f'{key}="{_escape(val)}"' for key, val in labels)
+                sample = f"{name}{{{rendered}}}" if rendered else name
+                lines.append(f"{sample} {value:g}")
         return "\n".join(lines) + "\n"
 
 

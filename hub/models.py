@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, Dialect, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC, read back as aware UTC.
+
+    SQLite keeps no offset: a "+08:00" time would be stored as its wall
+    clock and read back as if it were UTC. Converting on the way in (and
+    refusing naive values) makes every backend agree.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: times in the database are UTC-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
-    pass
+    # Every Mapped[datetime] column is stored as UTC (see UtcDateTime).
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime}
 
 
 class InboxEntry(Base):
@@ -27,8 +54,8 @@ class InboxEntry(Base):
     kiosk: Mapped[str] = mapped_column(String(32))
     seq: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(32))
-    kiosk_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kiosk_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))
     code: Mapped[str] = mapped_column(String(40))
     reply_json: Mapped[str] = mapped_column(Text)
@@ -49,8 +76,8 @@ class CheckIn(Base):
     credential: Mapped[str] = mapped_column(String(128))
     purpose: Mapped[str] = mapped_column(String(16))
     activity_id: Mapped[str | None] = mapped_column(String(64))
-    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_check_ins_credential", "credential_kind", "credential"),)
 
@@ -70,8 +97,8 @@ class SyncEvent(Base):
     kind: Mapped[str] = mapped_column(String(32))
     station: Mapped[str] = mapped_column(String(32))
     payload_json: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     parked_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -93,7 +120,7 @@ class RosterEntry(Base):
     masked_name: Mapped[str] = mapped_column(String(20))
     member: Mapped[bool] = mapped_column(default=False)
     stations: Mapped[str] = mapped_column(String(400), default="*")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ReferenceVersion(Base):
@@ -112,4 +139,4 @@ class SyncCursor(Base):
 
     feed: Mapped[str] = mapped_column(String(32), primary_key=True)
     cursor: Mapped[str] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

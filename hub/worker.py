@@ -18,9 +18,10 @@ import paho.mqtt.client as mqtt
 from config.crash_points import crash_point
 from config.settings import HubSettings
 from hub.inbox import Inbox
+from hub.kiosk_health import KioskHealthBoard
 from hub.metrics import Metrics
 from hub.wording import message_for
-from protocol.codec import decode_request, encode
+from protocol.codec import decode_kiosk_status, decode_request, encode
 from protocol.errors import ProtocolError
 from protocol.mqtt import QOS, connect_async, correlation_properties, make_client
 from protocol.replies import HubStatus, Reply, ReplyStatus
@@ -28,6 +29,8 @@ from protocol.topics import (
     HUB_STATUS_TOPIC,
     REQUEST_FILTER,
     SHARED_REQUEST_FILTER,
+    STATUS_FILTER,
+    kiosk_status_topic,
     parse_request_topic,
     reply_topic,
 )
@@ -50,6 +53,7 @@ class HubWorker:
     ) -> None:
         self._settings = settings
         self._on_connected = on_connected
+        self.health = KioskHealthBoard(metrics)
         self._inbox = inbox
         self._metrics = metrics
         self.connected = False
@@ -106,6 +110,7 @@ class HubWorker:
         use_shared = self._settings.shared_subscription
         topic_filter = SHARED_REQUEST_FILTER if use_shared else REQUEST_FILTER
         client.subscribe(topic_filter, qos=QOS)
+        client.subscribe(STATUS_FILTER, qos=QOS)
         client.publish(HUB_STATUS_TOPIC, self._status_payload("online"), qos=QOS, retain=True)
         if self._on_connected is not None:
             self._on_connected()
@@ -124,6 +129,10 @@ class HubWorker:
         log.warning("disconnected from broker: %s", reason, extra={"event": "disconnected"})
 
     def _on_message(self, client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        if msg.topic.endswith("/status"):
+            self._take_status(msg)
+            client.ack(msg.mid, msg.qos)
+            return
         try:
             self._handle(client, msg)
         except Exception:
@@ -132,6 +141,29 @@ class HubWorker:
             log.exception("handling a request failed", extra={"event": "handler_failed"})
         finally:
             client.ack(msg.mid, msg.qos)
+
+    def _take_status(self, msg: mqtt.MQTTMessage) -> None:
+        status = decode_kiosk_status(bytes(msg.payload))
+        if isinstance(status, ProtocolError):
+            self._metrics.inc(REFUSED, code=status.code.value)
+            log.warning(
+                "refused kiosk status on %s: %s",
+                msg.topic,
+                status.message,
+                extra={"event": "refused_status", "code": status.code.value},
+            )
+            return
+        if msg.topic != kiosk_status_topic(status.station, status.kiosk):
+            self._metrics.inc(REFUSED, code="topic_mismatch")
+            log.warning(
+                "kiosk status on %s names %s/%s",
+                msg.topic,
+                status.station,
+                status.kiosk,
+                extra={"event": "refused_status", "code": "topic_mismatch"},
+            )
+            return
+        self.health.update(status, datetime.now(UTC), live=not msg.retain)
 
     def _handle(self, client: mqtt.Client, msg: mqtt.MQTTMessage) -> None:
         correlation = getattr(msg.properties, "CorrelationData", None) if msg.properties else None

@@ -29,15 +29,25 @@ READING_STOPPED = "reading.stopped"
 _HEALTH: dict[str, ReaderHealth] = {"ok": "ok", "missing": "missing", "error": "error"}
 
 
-def open_reader(settings: KioskSettings, config_path: Path) -> ScanSource | None:
-    """The configured scan source, or None when no reader is attached."""
+def open_reader(
+    settings: KioskSettings, config_path: Path, recorded: int = 0
+) -> ScanSource | None:
+    """The configured scan source, or None when no reader is attached.
+
+    ``recorded`` is how many scans the outbox already holds: a synthetic
+    reader with a fixed count resumes after a restart instead of starting over.
+    """
     reader = settings.reader
     reader_id = f"{settings.kiosk}-{reader.driver}"
     if reader.driver == "none":
         return None
     if reader.driver == "synthetic":
         return SyntheticReader(
-            reader_id, reader.synthetic_interval_s, reader.synthetic_count, reader.synthetic_seed
+            reader_id,
+            reader.synthetic_interval_s,
+            reader.synthetic_count,
+            reader.synthetic_seed,
+            already=recorded,
         )
     from devices.factory import open_reader as open_driver  # noqa: PLC0415 - optional drivers
 
@@ -65,7 +75,7 @@ def run_headless(
     (data_dir / READING_STOPPED).unlink(missing_ok=True)
     reference = ReferenceCache(data_dir / "reference.db", settings.station)
     writer = RequestWriter(outbox, settings.station, settings.kiosk)
-    reader = open_reader(settings, config_path)
+    reader = open_reader(settings, config_path, recorded=outbox.counts().total)
     link = HubLink(
         settings,
         outbox,

@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
             return _hub(args.config)
         if args.role == "kiosk":
             return _kiosk(args)
+        if args.role == "chaos":
+            from lianxin.chaos import ChaosPlan, run_chaos  # noqa: PLC0415
+
+            plan = ChaosPlan(args.kiosks, args.scans, args.kills, args.seed, args.interval)
+            return run_chaos(plan, args.run_dir)
         if args.role == "central":
             return _central(args.config)
         if args.role == "demo":
@@ -80,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="auto: Mosquitto when installed, else the embedded broker",
     )
+    chaos = roles.add_parser("chaos", help="kill and restart parts at random, then count")
+    chaos.add_argument("--kiosks", type=int, default=5)
+    chaos.add_argument("--scans", type=int, default=200, help="scans per kiosk")
+    chaos.add_argument("--kills", type=int, default=10)
+    chaos.add_argument("--seed", type=int, default=1)
+    chaos.add_argument("--interval", type=float, default=0.05, help="seconds between scans")
+    chaos.add_argument("--run-dir", type=Path, default=None)
     roles.add_parser(
         "reader", help="print scans from a reader as JSON lines (see --help)", add_help=False
     )

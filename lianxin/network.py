@@ -102,23 +102,33 @@ class LocalNetwork:
         synthetic_interval_s: float = 0.2,
         id_hash_key_file: Path | None = None,
         resend_after_s: float = 10.0,
+        max_per_second: float = 50.0,
+        max_in_flight: int = 20,
+        start: bool = True,
     ) -> KioskHandle:
-        """Write a kiosk's config and start it: a simulated reader or synthetic scans."""
+        """Write a kiosk's config and (unless ``start`` is false) start it.
+
+        It reads ``reader`` (a simulator on a pty) if given, else makes
+        ``synthetic_scans`` generated scans, else has no reader at all.
+        """
         index = len(self.kiosks) + 1
         station = f"st{(index - 1) % 10 + 1:02d}"
         if reader is not None:
             reader_toml = f'[reader]\ndriver = "{reader.driver}"\nport = "{reader.port_path}"\n'
-        else:
+        elif synthetic_scans > 0:
             reader_toml = (
                 f'[reader]\ndriver = "synthetic"\nsynthetic_count = {synthetic_scans}\n'
                 f"synthetic_interval_s = {synthetic_interval_s}\nsynthetic_seed = {index}\n"
             )
+        else:
+            reader_toml = '[reader]\ndriver = "none"\n'
         key = f'id_hash_key_file = "{id_hash_key_file}"\n' if id_hash_key_file else ""
         config = self.run_dir / f"kiosk-{index}.toml"
         config.write_text(
             f'station = "{station}"\nkiosk = "k{index}"\ndata_dir = "kiosk-{index}"\n{key}'
             f"{broker_toml(self.broker.info)}\n{reader_toml}\n"
-            f"[pacing]\nresend_after_s = {resend_after_s}\n",
+            f"[pacing]\nresend_after_s = {resend_after_s}\nmax_per_second = {max_per_second}\n"
+            f"max_in_flight = {max_in_flight}\n",
             encoding="utf-8",
         )
         process = RoleProcess(
@@ -126,7 +136,8 @@ class LocalNetwork:
         )
         handle = KioskHandle(index, station, f"k{index}", self.run_dir / f"kiosk-{index}", process)
         self.kiosks.append(handle)
-        process.start()
+        if start:
+            process.start()
         return handle
 
     # -- draining and counting ----------------------------------------------------

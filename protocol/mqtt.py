@@ -10,6 +10,7 @@ per-kiosk topic and the request id travels in the payload).
 from __future__ import annotations
 
 import logging
+import random
 from pathlib import Path
 from typing import Protocol
 
@@ -74,8 +75,13 @@ def make_client(
     # Our own outbox is the durable queue; paho's in-memory one stays bounded.
     client.max_inflight_messages_set(100)
     client.max_queued_messages_set(10_000)
+    # paho doubles the delay up to the maximum but adds no jitter; a random
+    # first delay per client spreads a hundred kiosks reconnecting after a
+    # broker restart, instead of all of them arriving in the same instant.
+    first_delay = broker.reconnect_min_s * random.uniform(1.0, 2.0)  # noqa: S311 - not a secret
     client.reconnect_delay_set(
-        min_delay=max(1, round(broker.reconnect_min_s)), max_delay=round(broker.reconnect_max_s)
+        min_delay=first_delay,  # type: ignore[arg-type]
+        max_delay=max(first_delay, broker.reconnect_max_s),  # type: ignore[arg-type]
     )
     if broker.username:
         password = None

@@ -15,13 +15,17 @@ from devices.scan import CredentialKind, ScanCallback, ScanEvent
 
 
 class SyntheticReader:
-    def __init__(self, reader_id: str, interval_s: float, count: int = 0, seed: int = 0) -> None:
+    """``count`` scans in all (0: no end); ``already`` of them were made before a restart."""
+
+    def __init__(
+        self, reader_id: str, interval_s: float, count: int = 0, seed: int = 0, already: int = 0
+    ) -> None:
         self._reader_id = reader_id
         self._interval_s = interval_s
         self._count = count
         self._random = random.Random(seed)  # noqa: S311 - demo cards, not secrets
         self._pool = [f"{self._random.getrandbits(40):010X}" for _ in range(50)]
-        self.produced = 0
+        self.produced = already
 
     @property
     def health(self) -> str:

@@ -35,7 +35,8 @@ class Hub:
     def database_url(self) -> str:
         return f"sqlite:///{self.directory / 'hub.db'}"
 
-    def start(self) -> Hub:
+    def start(self, env: dict[str, str] | None = None) -> Hub:
+        """Write the config and start the hub (``env`` adds variables, e.g. a crash point)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         config = self.directory / "hub.toml"
         config.write_text(
@@ -45,7 +46,7 @@ class Hub:
             encoding="utf-8",
         )
         self.process = RoleProcess(["hub", "--config", str(config)], self.directory / "hub.log")
-        self.process.start()
+        self.process.start(env)
         wait_until(self.healthy, 30, "hub healthy")
         return self
 
@@ -116,12 +117,12 @@ class Kiosk:
             )
         return '[reader]\ndriver = "none"\n'
 
-    def start(self) -> Kiosk:
+    def start(self, env: dict[str, str] | None = None) -> Kiosk:
         config = self.write_config()
         self.process = RoleProcess(
             ["kiosk", "--headless", "--config", str(config)], self.directory / "kiosk.log"
         )
-        self.process.start()
+        self.process.start(env)
         return self
 
     def outbox(self) -> tuple[int, int]:

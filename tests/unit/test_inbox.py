@@ -100,3 +100,26 @@ def test_stored_request_and_its_sync_event_commit_together(tmp_path: Path) -> No
         events = session.scalars(select(SyncEvent)).all()
     assert [(event.event_id, event.kind) for event in events] == [(request.id, "check_in")]
     assert '"visits_this_year": 1' in events[0].payload_json
+
+
+def test_times_with_an_offset_are_stored_as_the_same_instant(tmp_path: Path) -> None:
+    import json  # noqa: PLC0415
+    from datetime import datetime, timedelta, timezone  # noqa: PLC0415
+
+    inbox, engine = _inbox(tmp_path)
+    topic, payload, _ = envelopes.check_in()
+    obj = json.loads(payload)
+    shanghai = timezone(timedelta(hours=8))
+    sent = datetime(2026, 11, 29, 12, 0, tzinfo=shanghai)
+    obj["kiosk_time"] = obj["body"]["read_at"] = sent.isoformat()
+    request = decode_request(topic, json.dumps(obj).encode())
+    assert isinstance(request, CheckInRequest)
+    inbox.accept(request)
+
+    sessions = session_factory(engine)  # type: ignore[arg-type]
+    with sessions() as session:
+        entry = session.get(InboxEntry, request.id)
+        check_in = session.scalars(select(CheckIn)).one()
+    assert entry is not None
+    assert entry.kiosk_time == sent and check_in.read_at == sent  # same instant
+    assert entry.kiosk_time.utcoffset() == timedelta(0)  # read back as UTC
