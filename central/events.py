@@ -1,0 +1,149 @@
+"""Store a hub's batch of events: idempotent by event id, answered per item.
+
+The whole batch is one transaction and the answer goes out only after its
+commit, so "accepted" means durable. New ids are inserted with
+``INSERT ... ON CONFLICT DO NOTHING RETURNING event_id``: an id that comes
+back was stored now, one that does not was stored before (by an earlier
+attempt of this batch, or by another hub worker at the same moment, which
+PostgreSQL makes us wait for rather than fail).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from central.models import Event
+from central.schemas import EventIn, ItemResult, ItemStatus
+from protocol.messages import REQUEST_MODELS, MessageType
+
+MAX_PAYLOAD_CHARS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    index: int
+    event: EventIn
+    payload_json: str
+
+
+def store_batch(session: Session, hub_id: str, items: Sequence[dict[str, Any]]) -> list[ItemResult]:
+    """Validate and store ``items`` in the caller's transaction; one result per item, in order."""
+    results: dict[int, ItemResult] = {}
+    candidates: list[_Candidate] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(items):
+        checked = _check(index, raw)
+        if isinstance(checked, ItemResult):
+            results[index] = checked
+        elif checked.event.event_id in seen:
+            results[index] = _result(index, checked.event.event_id, ItemStatus.DUPLICATE)
+        else:
+            seen.add(checked.event.event_id)
+            candidates.append(checked)
+    inserted = _insert_new(session, hub_id, candidates)
+    stored_before = [c for c in candidates if c.event.event_id not in inserted]
+    earlier = _stored_payloads(session, [c.event.event_id for c in stored_before])
+    for candidate in candidates:
+        event_id = candidate.event.event_id
+        if event_id in inserted:
+            results[candidate.index] = _result(candidate.index, event_id, ItemStatus.ACCEPTED)
+        elif earlier.get(event_id) == candidate.payload_json:
+            results[candidate.index] = _result(candidate.index, event_id, ItemStatus.DUPLICATE)
+        else:
+            results[candidate.index] = _result(
+                candidate.index,
+                event_id,
+                ItemStatus.REJECTED,
+                "event id already stored with a different record",
+            )
+    return [results[index] for index in range(len(items))]
+
+
+def _check(index: int, raw: dict[str, Any]) -> _Candidate | ItemResult:
+    event_id = raw.get("event_id")
+    shown_id = event_id if isinstance(event_id, str) and len(event_id) <= 64 else None
+    try:
+        event = EventIn.model_validate(raw)
+    except ValidationError as exc:
+        return _result(index, shown_id, ItemStatus.REJECTED, _first_error(exc))
+    payload = event.payload
+    for field in ("event_id", "kind", "station"):
+        if field in payload and payload[field] != getattr(event, field):
+            return _result(
+                index, shown_id, ItemStatus.REJECTED, f"payload {field} disagrees with the item"
+            )
+    body_error = _body_error(event.kind, payload.get("body"))
+    if body_error is not None:
+        return _result(index, shown_id, ItemStatus.REJECTED, body_error)
+    payload_json = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if len(payload_json) > MAX_PAYLOAD_CHARS:
+        return _result(index, shown_id, ItemStatus.REJECTED, "payload over 64 KiB")
+    return _Candidate(index, event, payload_json)
+
+
+def _body_error(kind: MessageType, body: object) -> str | None:
+    """The record's body must be what the wire contract says for its kind."""
+    if not isinstance(body, dict):
+        return "payload.body must be an object"
+    model: type[BaseModel] = REQUEST_MODELS[kind].model_fields["body"].annotation  # type: ignore[assignment]
+    try:
+        model.model_validate_json(json.dumps(body))
+    except ValidationError as exc:
+        return f"payload.body is not a valid {kind.value} body: {_first_error(exc)}"
+    return None
+
+
+def _insert_new(session: Session, hub_id: str, candidates: list[_Candidate]) -> set[str]:
+    if not candidates:
+        return set()
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "event_id": c.event.event_id,
+            "hub_id": hub_id,
+            "kind": c.event.kind.value,
+            "station": c.event.station,
+            "payload_json": c.payload_json,
+            "received_at": now,
+        }
+        for c in candidates
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Event)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(Event.event_id)
+    )
+    return set(session.scalars(statement).all())
+
+
+def _stored_payloads(session: Session, event_ids: list[str]) -> dict[str, str]:
+    if not event_ids:
+        return {}
+    rows = session.execute(
+        select(Event.event_id, Event.payload_json).where(Event.event_id.in_(event_ids))
+    ).all()
+    return {event_id: payload for event_id, payload in rows}
+
+
+def _result(
+    index: int, event_id: str | None, status: ItemStatus, reason: str | None = None
+) -> ItemResult:
+    return ItemResult(index=index, event_id=event_id, status=status, reason=reason)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "item"
+    return f"{where}: {error['msg']}"[:300]
