@@ -52,7 +52,12 @@ class StationSettings(_Section):
 
 
 class CentralLinkSettings(_Section):
-    """How the hub reaches central records (issue 7). Absent: no sync."""
+    """How the hub reaches central records (issue 7). Absent: no sync.
+
+    ``url`` is central's API root (e.g. ``https://central.example/api/v1``);
+    ``token_file`` holds this hub's bearer token, relative to the config's
+    directory. Retries back off from ``retry_min_s`` to ``retry_max_s``.
+    """
 
     url: Annotated[str, Field(pattern=r"^https?://")]
     token_file: str
@@ -110,7 +115,31 @@ class KioskSettings(_Section):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+class CentralHubSettings(_Section):
+    """A hub allowed to talk to central, and the file holding its bearer token.
+
+    ``stations`` limits which stations' online bookings the hub is offered;
+    empty means every station.
+    """
+
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+    token_file: str
+    stations: list[Name] = Field(default_factory=list)
+
+
+class CentralTlsSettings(_Section):
+    """Serve HTTPS directly with uvicorn (else put a TLS reverse proxy in front)."""
+
+    cert_file: str
+    key_file: str
+
+
 class CentralSettings(_Section):
+    """Central records (issue 7). Paths are relative to the config's directory."""
+
     database_url: str = "sqlite:///central.db"
     http: HttpSettings = HttpSettings(port=8090)
+    hubs: list[CentralHubSettings] = Field(default_factory=list)
+    admin_token_file: str | None = None  # absent: the admin endpoints refuse everyone
+    tls: CentralTlsSettings | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
