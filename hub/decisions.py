@@ -2,73 +2,46 @@
 
 A decision writes its rows with the given session and returns an Outcome;
 the inbox commits both together, so a request either took full effect
-(and has a stored reply) or none at all.
+(and has a stored reply) or none at all. The rules themselves live in
+``hub.domain``, one module per part of the centre's work; this module
+only routes a request to its handler.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hub.models import CheckIn
-from protocol.messages import CheckInRequest, Request
-from protocol.replies import JsonScalar, ReplyStatus
+from hub.domain.activity import sign_up, withdraw
+from hub.domain.booking import cancel_booking, create_booking
+from hub.domain.check_in import record_check_in
+from hub.domain.clock import PEOPLE_TZ
+from hub.domain.outcome import Outcome
+from hub.domain.registration import register_member, register_visitor
+from hub.domain.service_request import submit
+from protocol.messages import MessageType, Request
 
-PEOPLE_TZ = ZoneInfo("Asia/Shanghai")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: ReplyStatus
-    code: str
-    result: dict[str, JsonScalar] = field(default_factory=dict)
-    detail: str = ""
-
+__all__ = ["PEOPLE_TZ", "Decision", "Outcome", "decide"]
 
 Decision = Callable[[Session, Request, datetime], Outcome]
+
+# Each handler takes its own request model; the table is keyed by the type
+# the envelope already validated, so the pairing cannot drift.
+_HANDLERS: dict[MessageType, Callable[[Session, Any, datetime], Outcome]] = {
+    MessageType.CHECK_IN: record_check_in,
+    MessageType.BOOKING_CREATE: create_booking,
+    MessageType.BOOKING_CANCEL: cancel_booking,
+    MessageType.SIGNUP_CREATE: sign_up,
+    MessageType.SIGNUP_WITHDRAW: withdraw,
+    MessageType.SERVICE_REQUEST: submit,
+    MessageType.VISITOR_REGISTER: register_visitor,
+    MessageType.MEMBER_REGISTER: register_member,
+}
 
 
 def decide(session: Session, request: Request, received_at: datetime) -> Outcome:
     """Apply ``request``; ``received_at`` (hub clock, UTC) is the time rules use."""
-    if isinstance(request, CheckInRequest):
-        return record_check_in(session, request, received_at)
-    # Bookings, sign-ups, services and registrations arrive with the domain
-    # work (issue 6); until then the hub says so plainly instead of pretending.
-    return Outcome(ReplyStatus.REJECTED, "not_available", detail=f"{request.type} not yet handled")
-
-
-def record_check_in(session: Session, request: CheckInRequest, received_at: datetime) -> Outcome:
-    body = request.body
-    row = CheckIn(
-        request_id=request.id,
-        station=request.station,
-        kiosk=request.kiosk,
-        credential_kind=body.credential.kind.value,
-        credential=body.credential.value,
-        purpose=body.purpose,
-        activity_id=body.activity_id,
-        read_at=body.read_at,
-        received_at=received_at,
-    )
-    session.add(row)
-    session.flush()
-    year_start = datetime(received_at.astimezone(PEOPLE_TZ).year, 1, 1, tzinfo=PEOPLE_TZ)
-    visits = session.scalar(
-        select(func.count())
-        .select_from(CheckIn)
-        .where(
-            CheckIn.credential_kind == row.credential_kind,
-            CheckIn.credential == row.credential,
-            CheckIn.received_at >= year_start,
-        )
-    )
-    return Outcome(
-        ReplyStatus.OK,
-        "checked_in",
-        {"check_in_id": row.id, "visits_this_year": int(visits or 0)},
-    )
+    return _HANDLERS[request.type](session, request, received_at)

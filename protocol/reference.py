@@ -48,6 +48,25 @@ class Activity(_Strict):
     places_left: Annotated[int, Field(ge=0)]
 
 
+class Service(_Strict):
+    """An entry of the service catalogue (红色代办); ``key_project`` marks key projects."""
+
+    id: ShortId
+    category_zh: Text
+    category_en: Text
+    title_zh: Text
+    title_en: Text
+    key_project: bool = False
+
+
+class FreeSlot(_Strict):
+    """A room's free slot a kiosk may offer: [start, end), one slot long."""
+
+    room_id: ShortId
+    start: AwareDatetime
+    end: AwareDatetime
+
+
 class StationConfig(_Strict):
     name_zh: Text
     name_en: Text
@@ -78,10 +97,29 @@ class ActivitiesSnapshot(_Snapshot):
     items: list[Activity]
 
 
+class ServicesSnapshot(_Snapshot):
+    name: Literal["services"]
+    items: list[Service]
+
+
+class SlotsSnapshot(_Snapshot):
+    """Free slots of the rooms this station may book, for the next days."""
+
+    name: Literal["slots"]
+    items: list[FreeSlot]
+
+
 class ConfigSnapshot(_Snapshot):
     name: Literal["config"]
     config: StationConfig
 
 
-Snapshot = RosterSnapshot | RoomsSnapshot | ActivitiesSnapshot | ConfigSnapshot
-REFERENCE_NAMES = ("roster", "rooms", "activities", "config")
+Snapshot = (
+    RosterSnapshot
+    | RoomsSnapshot
+    | ActivitiesSnapshot
+    | ConfigSnapshot
+    | ServicesSnapshot
+    | SlotsSnapshot
+)
+REFERENCE_NAMES = ("roster", "rooms", "activities", "config", "services", "slots")
