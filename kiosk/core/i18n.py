@@ -37,15 +37,20 @@ class Translator:
     def set_lang(self, lang: Lang) -> None:
         self.lang = lang
 
-    def __call__(self, msgid: str, **params: object) -> str:
+    def __call__(self, msgid: str, /, **params: object) -> str:
         text = catalogue(self.lang).gettext(msgid)
         return text.format(**params) if params else text
 
 
-def tr(lang: Lang, msgid: str, **params: object) -> str:
+def tr(lang: Lang, msgid: str, /, **params: object) -> str:
     """``msgid`` in ``lang``, with ``params`` filled in."""
     text = catalogue(lang).gettext(msgid)
     return text.format(**params) if params else text
+
+
+def N_(msgid: str) -> str:
+    """Mark a constant for the catalogue; it is translated where it is shown."""
+    return msgid
 
 
 @cache

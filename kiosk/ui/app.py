@@ -1,0 +1,74 @@
+"""Entry points the command line calls: the real kiosk UI, and screenshots.
+
+``lianxin kiosk --config kiosk.toml`` -> :func:`run_kiosk_ui`;
+``lianxin kiosk --screenshots DIR [--size WxH]`` -> :func:`render_screenshots`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from config.settings import KioskSettings
+from kiosk.ui.fonts import FontNotFoundError
+from kiosk.ui.kivy_setup import parse_size, prepare
+
+log = logging.getLogger(__name__)
+WINDOW_ENV = "LIANXIN_KIOSK_WINDOW"  # "WxH" for a window instead of full screen (tests)
+
+
+def run_kiosk_ui(settings: KioskSettings, config_path: Path) -> int:
+    """Run the touchscreen kiosk until staff exit it; 0 on a clean exit, 2 on a setup error."""
+    import os  # noqa: PLC0415
+
+    window = os.environ.get(WINDOW_ENV)
+    try:
+        font = prepare(parse_size(window) if window else None, fullscreen=not window)
+    except (FontNotFoundError, ValueError) as exc:
+        print(f"lianxin kiosk: {exc}", file=sys.stderr)
+        return 2
+    from kiosk.ui.control import start_control  # noqa: PLC0415 - after Kivy's config
+    from kiosk.ui.kivy_app import KioskApp  # noqa: PLC0415
+    from kiosk.ui.kivy_setup import load_styles  # noqa: PLC0415
+    from kiosk.ui.wiring import build_core  # noqa: PLC0415
+
+    load_styles(font)
+    holder: list[KioskApp] = []
+    core = build_core(settings, config_path, exit_app=lambda: holder[0].stop())  # noqa: PLW0108 - the app exists later
+    wedge = core.push_key
+    app = KioskApp(
+        core.session,
+        push_key=wedge.push_key if wedge is not None else None,
+        on_started=lambda running: start_control(running.root_widget),
+    )
+    holder.append(app)
+    core.start()
+    log.info(
+        "kiosk UI started",
+        extra={"event": "ui_started", "station": settings.station, "kiosk": settings.kiosk},
+    )
+    try:
+        app.run()
+    finally:
+        core.stop()
+    return 0
+
+
+def render_screenshots(out_dir: Path, size: str) -> int:
+    """Render every screen and state in both languages to ``out_dir``; 0 when all were written."""
+    try:
+        dimensions = parse_size(size)
+        font = prepare(dimensions)
+    except (FontNotFoundError, ValueError) as exc:
+        print(f"lianxin kiosk: {exc}", file=sys.stderr)
+        return 2
+    from kiosk.ui.kivy_setup import load_styles  # noqa: PLC0415
+    from kiosk.ui.shots import ScreenshotRun  # noqa: PLC0415
+
+    load_styles(font)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run = ScreenshotRun(out_dir)
+    written = run.run()
+    print(f"lianxin kiosk: {len(written)} screenshots in {out_dir}")
+    return 0 if written else 1

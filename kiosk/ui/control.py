@@ -1,0 +1,171 @@
+"""A test and benchmark hook: drive the running app through a Unix socket.
+
+Off unless ``LIANXIN_KIOSK_CONTROL`` names a socket path. Commands are JSON
+lines; each runs on the UI thread (Clock) and answers one JSON line:
+
+- ``{"cmd": "state"}``: screen, view version, language, every text shown,
+  the ``kid`` of every enabled button, monotonic time of the last render;
+- ``{"cmd": "tap", "kid": "menu.book"}``: a touch down and up at the
+  button's centre, through Kivy's input dispatch like a finger;
+- ``{"cmd": "keys", "text": "ABC123"}``: key events into the window, as a
+  keyboard-wedge scanner types them, then Enter;
+- ``{"cmd": "screenshot", "path": "/tmp/x.png"}``; ``{"cmd": "quit"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.base import EventLoop
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.input.motionevent import MotionEvent
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+
+from kiosk.ui.root import KioskRoot
+from kiosk.ui.widgets import KButton
+
+CONTROL_ENV = "LIANXIN_KIOSK_CONTROL"
+ANSWER_TIMEOUT_S = 20.0
+
+
+class _Finger(MotionEvent):  # type: ignore[misc]
+    def __init__(self, x: float, y: float) -> None:
+        super().__init__(
+            "control",
+            1,
+            {"x": x / (Window.width - 1.0), "y": y / (Window.height - 1.0)},
+            is_touch=True,
+            type_id="touch",
+        )
+        self.profile = ["pos"]
+
+    def depack(self, args: dict[str, float]) -> None:
+        self.sx, self.sy = args["x"], args["y"]
+        super().depack(args)
+
+
+def start_control(root: KioskRoot) -> threading.Thread | None:
+    path = os.environ.get(CONTROL_ENV)
+    if not path:
+        return None
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    Path(path).unlink(missing_ok=True)
+    server.bind(path)
+    server.listen(4)
+    thread = threading.Thread(target=_serve, args=(server, root), name="ui-control", daemon=True)
+    thread.start()
+    return thread
+
+
+def _serve(server: socket.socket, root: KioskRoot) -> None:
+    while True:
+        connection, _ = server.accept()
+        threading.Thread(
+            target=_talk, args=(connection, root), name="ui-control-conn", daemon=True
+        ).start()
+
+
+def _talk(connection: socket.socket, root: KioskRoot) -> None:
+    with connection, connection.makefile("rwb") as stream:
+        for line in stream:
+            command = json.loads(line)
+            answers: queue.Queue[dict[str, Any]] = queue.Queue()
+            Clock.schedule_once(lambda _dt, c=command, a=answers: a.put(_run(root, c)), 0)
+            try:
+                answer = answers.get(timeout=ANSWER_TIMEOUT_S)
+            except queue.Empty:
+                answer = {"error": "the UI thread did not answer"}
+            stream.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
+            stream.flush()
+
+
+def _run(root: KioskRoot, command: dict[str, Any]) -> dict[str, Any]:
+    cmd = command.get("cmd")
+    if cmd == "state":
+        return state_of(root)
+    if cmd == "tap":
+        return _tap(root, str(command["kid"]))
+    if cmd == "keys":
+        for char in str(command["text"]):
+            Window.dispatch("on_textinput", char)
+        Window.dispatch("on_key_down", 13, 0, "\r", [])
+        return {"ok": True}
+    if cmd == "screenshot":
+        root.export_to_png(str(command["path"]))
+        return {"ok": True}
+    if cmd == "quit":
+        App.get_running_app().stop()
+        return {"ok": True}
+    return {"error": f"unknown command {cmd!r}"}
+
+
+def state_of(root: KioskRoot) -> dict[str, Any]:
+    view = root.view
+    texts = [w.text for w in root.walk(restrict=True) if isinstance(w, Label) and w.text]
+    kids = [
+        w.kid
+        for w in root.walk(restrict=True)
+        if isinstance(w, KButton) and w.kid and not w.disabled
+    ]
+    return {
+        "screen": view.screen.value if view else None,
+        "version": view.version if view else -1,
+        "lang": view.lang if view else None,
+        "large_text": view.large_text if view else False,
+        "texts": texts,
+        "kids": kids,
+        "rendered_version": root.rendered_version,
+        "rendered_at": root.rendered_at,
+        "tracked": view.tracked.status if view and view.tracked else None,
+        "recorded": (
+            {"answered": view.recorded.answered, "visits": view.recorded.visits_this_year}
+            if view and view.recorded
+            else None
+        ),
+        "status": {"online": root.status.online, "waiting": root.status.waiting},
+    }
+
+
+def _tap(root: KioskRoot, kid: str) -> dict[str, Any]:
+    target = _find(root, kid)
+    if target is None:
+        return {"error": f"no enabled button {kid!r} on screen"}
+    scroller = next((w for w in _ancestors(target) if isinstance(w, ScrollView)), None)
+    if scroller is not None:
+        scroller.scroll_to(target, padding=10, animate=False)
+
+    def press(_dt: float) -> None:
+        x, y = target.to_window(*target.center)
+        finger = _Finger(x, y)
+        EventLoop.post_dispatch_input("begin", finger)
+        EventLoop.post_dispatch_input("end", finger)
+
+    # Scrolling moves the button only at the next layout: press after it.
+    Clock.schedule_once(press, 0.05 if scroller is not None else 0)
+    return {"ok": True}
+
+
+def _ancestors(widget: Widget) -> list[Widget]:
+    found = []
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
+def _find(root: Widget, kid: str) -> KButton | None:
+    for widget in root.walk(restrict=True):
+        if isinstance(widget, KButton) and widget.kid == kid and not widget.disabled:
+            return widget
+    return None

@@ -1,0 +1,131 @@
+"""Staff maintenance behind a PIN: reader test, outbox, re-sync, language, exit."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.context import Ctx
+from kiosk.ui.formatting import clock
+from kiosk.ui.keyboard import Keyboard
+from kiosk.ui.widgets import KButton, Panel, Text, column, screen, scrolling, secondary
+
+
+class PinPad(BoxLayout):  # type: ignore[misc]
+    """Digits stay in this widget (never in a view) until OK."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        super().__init__(
+            orientation="vertical",
+            spacing=ctx.m.px(10),
+            size_hint_x=0.5,
+            pos_hint={"center_x": 0.5},
+        )
+        self._ctx = ctx
+        self.pin = ""
+        self._shown = Text("", ctx.m, 40, halign="center")
+        self.add_widget(self._shown)
+        self.add_widget(
+            Keyboard(
+                ctx.m, "", self._typed, mode="digits", lang=ctx.view.lang, kid="pin", max_length=12
+            )
+        )
+        self._typed("")
+
+    def _typed(self, text: str) -> None:
+        self.pin = text
+        self._shown.text = "●" * len(text) if text else self._ctx.t("Enter the staff PIN")
+
+    def submit(self) -> None:
+        self._ctx.session.enter_pin(self.pin)  # type: ignore[attr-defined]
+
+
+def build_pin(ctx: Ctx) -> Widget:
+    m, t = ctx.m, ctx.t
+    pad = PinPad(ctx)
+    title = t("Staff") + (" — " + t("Wrong PIN") if ctx.view.pin_error else "")
+    return screen(
+        m,
+        title,
+        pad,
+        [
+            secondary(t("Cancel"), m, ctx.do("home"), kid="cancel"),
+            KButton(t("OK"), m, pad.submit, kid="pin.ok"),
+        ],
+    )
+
+
+def build(ctx: Ctx) -> Widget:
+    m, t, view = ctx.m, ctx.t, ctx.view
+    info = view.staff
+    body = BoxLayout(spacing=m.px(16))
+    left = Panel(orientation="vertical", padding=m.px(16), size_hint_x=0.55)
+    oldest = clock(info.oldest_waiting_at) if info.oldest_waiting_at else "—"
+    lines: list[Widget] = [
+        Text(t("Outbox"), m, 28, bold=True),
+        Text(
+            t(
+                "{total} requests stored, {waiting} waiting (oldest {oldest})",
+                total=info.total,
+                waiting=info.waiting,
+                oldest=oldest,
+            ),
+            m,
+            22,
+        ),
+    ]
+    for line in info.recent:
+        status = t("waiting") if line.status == "waiting" else line.status
+        lines.append(
+            Text(
+                f"#{line.seq}  {clock(line.created_at)}  {line.type}  {status}",
+                m,
+                20,
+                color=theme.MUTED,
+            )
+        )
+    lines.append(Text(t("Reference data"), m, 28, bold=True))
+    for name, version in info.reference_versions:
+        shown = f"v{version}" if version is not None else t("not received")
+        lines.append(Text(f"{name}: {shown}", m, 20, color=theme.MUTED))
+    left.add_widget(scrolling(column(m, *lines, spacing=6)))
+    right = column(m, spacing=12)
+    right.add_widget(Text(t("Reader test: present a card"), m, 26, bold=True))
+    right.add_widget(
+        Text(
+            info.last_scan or t("No card read yet"),
+            m,
+            24,
+            color=theme.GREEN if info.last_scan else theme.MUTED,
+        )
+    )
+    right.add_widget(
+        KButton(t("Refresh"), m, ctx.do("staff_refresh"), kid="staff.refresh", size=24)
+    )
+    resync = t("Re-sync requested") if info.resync_requested else t("Re-sync reference data")
+    right.add_widget(KButton(resync, m, ctx.do("staff_resync"), kid="staff.resync", size=24))
+    other = "en" if view.default_lang == "zh_CN" else "zh_CN"
+    right.add_widget(
+        KButton(
+            t("Default language: {language}", language=_lang_name(ctx, view.default_lang)),
+            m,
+            ctx.do("staff_default_lang", other),
+            kid="staff.lang",
+            size=24,
+        )
+    )
+    right.add_widget(
+        secondary(t("Exit the kiosk app"), m, ctx.do("staff_exit"), kid="staff.exit", size=24)
+    )
+    holder = BoxLayout(size_hint_x=0.45)
+    holder.add_widget(scrolling(right))
+    body.add_widget(left)
+    body.add_widget(holder)
+    return screen(
+        m, t("Staff maintenance"), body, [KButton(t("Done"), m, ctx.do("home"), kid="done")]
+    )
+
+
+def _lang_name(ctx: Ctx, lang: str) -> str:
+    return ctx.t("Chinese") if lang == "zh_CN" else ctx.t("English")

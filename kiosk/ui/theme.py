@@ -1,0 +1,52 @@
+"""Sizes and colours: readable from a step away, finger-sized targets.
+
+Sizes are in pixels of a 1280x800 screen and scale with the window, so
+the same layout fits a 7" 800x480 panel; large-text mode multiplies text
+by ``LARGE``. Colours: Party red on a warm white, contrast above 7:1 for text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RGBA = tuple[float, float, float, float]
+
+RED: RGBA = (0.69, 0.09, 0.10, 1)
+RED_DARK: RGBA = (0.52, 0.05, 0.06, 1)
+GOLD: RGBA = (0.98, 0.82, 0.40, 1)
+PAPER: RGBA = (1.0, 0.98, 0.95, 1)
+CARD: RGBA = (1, 1, 1, 1)
+INK: RGBA = (0.13, 0.13, 0.13, 1)
+MUTED: RGBA = (0.36, 0.36, 0.36, 1)
+LINE: RGBA = (0.85, 0.82, 0.78, 1)
+GREEN: RGBA = (0.10, 0.45, 0.20, 1)
+AMBER: RGBA = (0.62, 0.38, 0.0, 1)
+GREY_BUTTON: RGBA = (0.90, 0.88, 0.85, 1)
+WHITE: RGBA = (1, 1, 1, 1)
+LARGE = 1.3
+
+
+@dataclass
+class Metrics:
+    """Pixel sizes for the current window and text mode; rebuilt on resize or toggle."""
+
+    unit: float = 1.0  # window scale against 1280x800
+    text: float = 1.0  # LARGE in large-text mode
+
+    def font(self, size: float) -> float:
+        return round(size * self.unit * self.text)
+
+    def px(self, size: float) -> float:
+        """A layout size (padding, spacing, target height) that grows with text."""
+        return round(size * self.unit * (1 + (self.text - 1) * 0.7))
+
+    @property
+    def target(self) -> float:
+        """Minimum height of anything a finger must hit (about 15 mm on a 15" panel)."""
+        return max(56.0, self.px(76))
+
+
+def unit_for(width: int, height: int) -> float:
+    # Small panels get relatively larger text than a straight scale would give.
+    scale = min(width / 1280, height / 800)
+    return scale if scale >= 1 else scale**0.75

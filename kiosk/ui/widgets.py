@@ -1,0 +1,124 @@
+"""The few widgets every screen is made of; their look is in kiosk.kv."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kivy.properties import ColorProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.theme import RGBA, Metrics
+
+
+class Text(Label):  # type: ignore[misc]
+    """Wrapping text that takes the height it needs."""
+
+    def __init__(self, text: str, m: Metrics, size: float = 30, **kwargs: object) -> None:
+        kwargs.setdefault("color", theme.INK)
+        kwargs.setdefault("size_hint_y", None)
+        super().__init__(text=text, font_size=m.font(size), **kwargs)
+        self.bind(width=self._wrap, texture_size=self._fit)
+
+    def _wrap(self, *_args: object) -> None:
+        self.text_size = (self.width, None)
+
+    def _fit(self, *_args: object) -> None:
+        if self.size_hint_y is None:
+            self.height = self.texture_size[1]
+
+
+class KButton(Button):  # type: ignore[misc]
+    """A finger-sized button; ``kid`` names it for tests and logs."""
+
+    kid = StringProperty("")
+    fill = ColorProperty(theme.RED)
+
+    def __init__(
+        self,
+        text: str,
+        m: Metrics,
+        on_press: Callable[[], None] | None,
+        *,
+        kid: str = "",
+        size: float = 30,
+        fill: RGBA = theme.RED,
+        color: RGBA = theme.WHITE,
+        height: float | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(
+            text=text,
+            font_size=m.font(size),
+            kid=kid,
+            fill=fill,
+            color=color,
+            halign="center",
+            valign="middle",
+            **kwargs,
+        )
+        if "size_hint_y" not in kwargs:
+            self.size_hint_y = None
+            self.height = height or m.target
+        self.disabled = on_press is None
+        self._action = on_press
+        self.bind(size=self._wrap)
+
+    def _wrap(self, *_args: object) -> None:
+        pad = self.font_size * 0.4
+        self.text_size = (max(1.0, self.width - 2 * pad), None)
+
+    def on_release(self) -> None:
+        if self._action is not None:
+            self._action()
+
+
+def secondary(text: str, m: Metrics, on_press: Callable[[], None] | None, **kw: object) -> KButton:
+    """A grey button for the less important choice (back, cancel)."""
+    return KButton(text, m, on_press, fill=theme.GREY_BUTTON, color=theme.INK, **kw)
+
+
+class Panel(BoxLayout):  # type: ignore[misc]
+    """A white card with padding; background drawn in kiosk.kv."""
+
+    fill = ColorProperty(theme.CARD)
+
+
+def column(m: Metrics, *children: Widget, spacing: float = 14, **kwargs: object) -> BoxLayout:
+    """A vertical box as tall as its children (put it in a ScrollView when long)."""
+    box = BoxLayout(orientation="vertical", spacing=m.px(spacing), size_hint_y=None, **kwargs)
+    box.bind(minimum_height=box.setter("height"))
+    for child in children:
+        box.add_widget(child)
+    return box
+
+
+def scrolling(content: Widget) -> ScrollView:
+    view = ScrollView(do_scroll_x=False, bar_width=10, scroll_type=["bars", "content"])
+    view.add_widget(content)
+    return view
+
+
+def grid(m: Metrics, cols: int, spacing: float = 12) -> GridLayout:
+    layout = GridLayout(cols=cols, spacing=m.px(spacing), size_hint_y=None)
+    layout.bind(minimum_height=layout.setter("height"))
+    return layout
+
+
+def screen(m: Metrics, title: str, body: Widget, actions: list[KButton]) -> BoxLayout:
+    """The frame every screen but idle shares: a title, the body, a row of actions."""
+    frame = BoxLayout(orientation="vertical", padding=m.px(24), spacing=m.px(16))
+    heading = Text(title, m, 40, bold=True)
+    frame.add_widget(heading)
+    frame.add_widget(body)
+    if actions:
+        row = BoxLayout(spacing=m.px(16), size_hint_y=None, height=m.target)
+        for action in actions:
+            row.add_widget(action)
+        frame.add_widget(row)
+    return frame
