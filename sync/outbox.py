@@ -1,0 +1,110 @@
+"""The hub's side of the sync outbox (table ``sync_outbox``): what waits, what is done.
+
+A record waits while ``sent_at`` and ``parked_reason`` are both empty. It
+is done when central said accepted or duplicate (``sent_at`` set), or
+parked when central rejected it (``parked_reason`` set, for staff to look
+at; it is never sent again on its own). The database is the only state,
+so a restarted hub resumes with the oldest waiting record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from hub.models import SyncEvent
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """A waiting record, detached from its session."""
+
+    id: int
+    event_id: str
+    kind: str
+    station: str
+    payload_json: str
+
+    def as_item(self) -> dict[str, Any]:
+        """The record as one item of central's batch."""
+        return {
+            "event_id": self.event_id,
+            "kind": self.kind,
+            "station": self.station,
+            "payload": json.loads(self.payload_json),
+        }
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest_waiting_age_s: float
+    parked: int
+
+
+_WAITING = (SyncEvent.sent_at.is_(None), SyncEvent.parked_reason.is_(None))
+
+
+def waiting_records(session: Session, limit: int, *, lock: bool) -> list[OutboxRecord]:
+    """The oldest ``limit`` waiting records.
+
+    With ``lock`` (PostgreSQL) the rows are taken ``FOR UPDATE SKIP LOCKED``:
+    another hub worker pushing at the same time skips them and takes the
+    next ones, and the locks last until the caller's transaction ends.
+    """
+    query = select(SyncEvent).where(*_WAITING).order_by(SyncEvent.id).limit(limit)
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    return [
+        OutboxRecord(row.id, row.event_id, row.kind, row.station, row.payload_json)
+        for row in session.scalars(query)
+    ]
+
+
+def mark_sent(session: Session, ids: Sequence[int], now: datetime) -> None:
+    if ids:
+        session.execute(
+            update(SyncEvent)
+            .where(SyncEvent.id.in_(ids))
+            .values(sent_at=now, attempts=SyncEvent.attempts + 1)
+        )
+
+
+def park(session: Session, record_id: int, reason: str) -> None:
+    session.execute(
+        update(SyncEvent)
+        .where(SyncEvent.id == record_id)
+        .values(parked_reason=reason[:2000], attempts=SyncEvent.attempts + 1)
+    )
+
+
+def count_attempt(session: Session, ids: Sequence[int]) -> None:
+    """Note a try that got no answer for these records (visible to staff as ``attempts``)."""
+    if ids:
+        session.execute(
+            update(SyncEvent).where(SyncEvent.id.in_(ids)).values(attempts=SyncEvent.attempts + 1)
+        )
+
+
+def backlog(session: Session, now: datetime | None = None) -> Backlog:
+    """Counts for /metrics; both use the (sent_at, id) index."""
+    now = now or datetime.now(UTC)
+    waiting, oldest = session.execute(
+        select(func.count(), func.min(SyncEvent.created_at)).where(*_WAITING)
+    ).one()
+    parked = session.scalar(
+        select(func.count()).where(
+            SyncEvent.sent_at.is_(None), SyncEvent.parked_reason.is_not(None)
+        )
+    )
+    age = 0.0
+    if oldest is not None:
+        oldest_utc = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+        age = max(0.0, (now - oldest_utc).total_seconds())
+    return Backlog(int(waiting), age, int(parked or 0))
