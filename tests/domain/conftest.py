@@ -1,0 +1,67 @@
+"""Fixtures for domain tests: a Mosquitto, real hub processes, and a PostgreSQL database.
+
+PostgreSQL: the suite uses the server named by ``LIANXIN_TEST_POSTGRES``
+(a libpq URL to an existing database), else the local one on
+127.0.0.1:5432 (database ``test``, user ``postgres`` then ``root``). It
+creates a database of its own for the session and drops it afterwards.
+When no server answers, only the PostgreSQL tests are skipped, with the
+reason printed in the summary.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from lianxin.broker import BrokerProcess
+
+_CANDIDATES = (
+    "postgresql://postgres@127.0.0.1:5432/test",
+    "postgresql://root@127.0.0.1:5432/test",
+    "postgresql://postgres@127.0.0.1:5432/postgres",
+)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[BrokerProcess]:
+    process = BrokerProcess(tmp_path / "broker", kind="mosquitto")
+    process.start()
+    yield process
+    process.stop(kill=True)
+
+
+def _admin_url() -> tuple[str | None, list[str]]:
+    configured = os.environ.get("LIANXIN_TEST_POSTGRES")
+    errors = []
+    for url in (configured,) if configured else _CANDIDATES:
+        try:
+            with psycopg.connect(url, connect_timeout=3):
+                return url, errors
+        except psycopg.Error as exc:
+            errors.append(f"{url}: {str(exc).strip().splitlines()[0]}")
+    return None, errors
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A SQLAlchemy URL to a fresh database, dropped at the end of the session."""
+    admin, errors = _admin_url()
+    if admin is None:
+        reason = "PostgreSQL unavailable, PostgreSQL contention NOT tested: " + "; ".join(errors)
+        warnings.warn(reason, stacklevel=1)
+        pytest.skip(reason)
+    name = f"lianxin_test_{secrets.token_hex(6)}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    info = psycopg.conninfo.conninfo_to_dict(admin)
+    user = info.get("user", "postgres")
+    host, port = info.get("host", "127.0.0.1"), info.get("port", "5432")
+    yield f"postgresql+psycopg://{user}@{host}:{port}/{name}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
