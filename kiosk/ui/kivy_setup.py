@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kiosk.ui.fonts import bold_variant, find_cjk_font
 
-KV_FILE = Path(__file__).resolve().parent / "kiosk.kv"
+KV_FILE = Path(__file__).resolve().parent / "widgets.kv"
 
 
 def parse_size(size: str) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""The few widgets every screen is made of; their look is in kiosk.kv."""
+"""The few widgets every screen is made of; their look is in widgets.kv."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def secondary(text: str, m: Metrics, on_press: Callable[[], None] | None, **kw: 
 
 
 class Panel(BoxLayout):  # type: ignore[misc]
-    """A white card with padding; background drawn in kiosk.kv."""
+    """A white card with padding; background drawn in widgets.kv."""
 
     fill = ColorProperty(theme.CARD)
 

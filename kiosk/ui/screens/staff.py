@@ -5,11 +5,25 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.core.i18n import N_
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import clock
 from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.widgets import KButton, Panel, Text, column, screen, scrolling, secondary
+
+STATUS = {
+    "waiting": N_("waiting"),
+    "ok": N_("answered"),
+    "rejected": N_("refused"),
+    "error": N_("error"),
+}
+REFERENCE = {
+    "roster": N_("Roster"),
+    "rooms": N_("Rooms"),
+    "activities": N_("Activities"),
+    "config": N_("Station settings"),
+}
 
 
 class PinPad(BoxLayout):  # type: ignore[misc]
@@ -88,7 +102,7 @@ def build(ctx: Ctx) -> Widget:
     lines.append(Text(t("Reference data"), m, 28, bold=True))
     for name, version in info.reference_versions:
         shown = f"v{version}" if version is not None else t("not received")
-        lines.append(Text(f"{name}: {shown}", m, 20, color=theme.MUTED))
+        lines.append(Text(f"{t(REFERENCE.get(name, name))}: {shown}", m, 20, color=theme.MUTED))
     left.add_widget(scrolling(column(m, *lines, spacing=6)))
     right = column(m, spacing=12)
     right.add_widget(Text(t("Reader test: present a card"), m, 26, bold=True))
