@@ -107,6 +107,7 @@ class CentralHub(Hub):
     token: str = ""
     batch_size: int = 50
     stations: tuple[str, ...] = ("st01", "st02")
+    demo_data: bool = False  # the domain's demo rooms (st01-hall, ...)
 
     def start(self, env: dict[str, str] | None = None) -> CentralHub:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -120,6 +121,7 @@ class CentralHub(Hub):
         config.write_text(
             'hub_id = "test-hub"\ndatabase_url = "sqlite:///hub.db"\n'
             f"shared_subscription = {str(self.shared_subscription).lower()}\n"
+            f"demo_data = {str(self.demo_data).lower()}\n"
             f"{broker_toml(self.broker)}\n[http]\nport = {self.http_port}\n"
             f'\n[central]\nurl = "{self.central_url}"\ntoken_file = "central.token"\n'
             f"batch_size = {self.batch_size}\ntimeout_s = 5.0\npush_interval_s = 0.2\n"
