@@ -1,0 +1,146 @@
+"""Kiosk UI timings: cold start to the idle screen, scan to greeting on screen.
+
+Runs the real kiosk app (subprocess, Xvfb) with a simulated EM4100 reader on a
+pseudo-terminal; times come from CLOCK_MONOTONIC, which the app and this
+script share: "present" is when the simulator wrote the card's frame, "on
+screen" is when the UI thread finished rendering the screen that shows it.
+Offline (no broker) and online (Mosquitto + hub): online also times the
+hub's count ("your Nth visit this year") reaching the screen.
+
+    .venv/bin/python bench/kiosk_greeting.py [--scans 20]
+
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from devices.sim import start_simulator
+from kiosk.core.reference_cache import ReferenceCache
+from lianxin.broker import BrokerInfo, BrokerProcess, free_port
+from protocol.codec import encode
+from protocol.messages import Credential, CredentialKind
+from protocol.reference import RosterEntry, RosterSnapshot
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers: real parts
+
+from tests.kiosk.fixtures import STATION
+from tests.system.stack import Hub
+from tests.ui.display import Xvfb
+from tests.ui.kiosk_ui import KioskUI
+from tests.waiting import wait_until
+
+CARDS = [f"{0x3C00CE7500 + i:010X}" for i in range(40)]
+
+
+class BenchKiosk(KioskUI):
+    def _seed_reference(self, data: Path) -> None:
+        super()._seed_reference(data)
+        cache = ReferenceCache(data / "reference.db", STATION)
+        items = [
+            RosterEntry(
+                credential=Credential(kind=CredentialKind.RFID_EM4100, value=card),
+                person_id=f"P-{i}",
+                masked_name="王*华",
+            )
+            for i, card in enumerate(CARDS)
+        ]
+        cache.offer(
+            encode(
+                RosterSnapshot(
+                    v=1,
+                    type="reference",
+                    name="roster",
+                    station=STATION,
+                    version=2_000_000,
+                    generated_at=datetime.now(UTC),
+                    items=items,
+                )
+            )
+        )
+        cache.close()
+
+
+def run(
+    label: str, root: Path, display: str, broker: BrokerInfo, *, scans: int, online: bool
+) -> None:
+    sim = start_simulator("em4100")
+    ui = BenchKiosk(
+        root / label, display, broker, reader_driver="em4100", reader_port=sim.port_path
+    )
+    started = time.monotonic()
+    try:
+        ui.start()
+        idle = wait_until(lambda: (s := ui.state())["rendered_at"] > 0 and s, 60, "idle")
+        print(f"{label}: cold start to idle screen {1000 * (idle['rendered_at'] - started):.0f} ms")
+        if online:
+            wait_until(lambda: ui.state()["status"]["online"], 30, "online")
+        greet, count = [], []
+        for i in range(scans):
+            before = ui.state()["version"]
+            sim.present(CARDS[i % len(CARDS)])
+            presented = time.monotonic()
+            shown = wait_until(
+                lambda b=before: (s := ui.state())["version"] > b and s["screen"] == "result" and s,
+                20,
+                "greeting",
+            )
+            greet.append(shown["rendered_at"] - presented)
+            if online:
+                counted = wait_until(
+                    lambda: (s := ui.state())["recorded"] and s["recorded"]["visits"] and s,
+                    20,
+                    "count",
+                )
+                count.append(counted["rendered_at"] - presented)
+            sim.remove()
+            time.sleep(0.6)  # the reader's hold gap: the next card is a new presentation
+        _print(f"{label}: scan to greeting on screen", greet)
+        if count:
+            _print(f"{label}: scan to hub's count on screen", count)
+    finally:
+        ui.stop()
+        sim.close()
+
+
+def _print(what: str, seconds: list[float]) -> None:
+    ms = sorted(1000 * s for s in seconds)
+    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+    print(
+        f"{what}: n={len(ms)} median {statistics.median(ms):.0f} ms, p95 {p95:.0f} ms, "
+        f"max {ms[-1]:.0f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scans", type=int, default=20)
+    args = parser.parse_args()
+    screen = Xvfb().start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="lianxin-bench-") as temp:
+            root = Path(temp)
+            nobody = BrokerInfo("127.0.0.1", free_port(), "mosquitto", "5", True)
+            run("offline", root, screen.display, nobody, scans=args.scans, online=False)
+            broker = BrokerProcess(root / "broker", kind="mosquitto")
+            broker.start()
+            hub = Hub(root / "hub", broker.info).start()
+            try:
+                run("online", root, screen.display, broker.info, scans=args.scans, online=True)
+            finally:
+                assert hub.process is not None
+                hub.process.kill()
+                broker.stop(kill=True)
+    finally:
+        screen.stop()
+
+
+if __name__ == "__main__":
+    main()
