@@ -70,6 +70,8 @@ class HubWorker:
         )
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
+        self._client.on_subscribe = self._on_subscribe
+        self._request_subscription: int | None = None
         self._client.on_message = self._on_message
 
     def start(self) -> None:
@@ -105,12 +107,13 @@ class HubWorker:
         if reason.is_failure:
             log.warning("broker refused connection: %s", reason, extra={"event": "connect_failed"})
             return
-        self.connected = True
-        self._metrics.set(CONNECTED, 1)
         use_shared = self._settings.shared_subscription
         topic_filter = SHARED_REQUEST_FILTER if use_shared else REQUEST_FILTER
-        client.subscribe(topic_filter, qos=QOS)
-        client.subscribe(STATUS_FILTER, qos=QOS)
+        # Ready (and healthy) only once the broker confirms the subscription:
+        # a hub that dies before that leaves a session nothing is queued for.
+        _, self._request_subscription = client.subscribe(
+            [(topic_filter, QOS), (STATUS_FILTER, QOS)]
+        )
         client.publish(HUB_STATUS_TOPIC, self._status_payload("online"), qos=QOS, retain=True)
         if self._on_connected is not None:
             self._on_connected()
@@ -120,6 +123,23 @@ class HubWorker:
             topic_filter,
             extra={"event": "connected"},
         )
+
+    def _on_subscribe(
+        self, _client: mqtt.Client, _userdata: Any, mid: int, reasons: Any, _props: Any
+    ) -> None:
+        if mid != self._request_subscription:
+            return
+        failed = [reason for reason in reasons if reason.is_failure]
+        if failed:
+            log.error(
+                "broker refused the hub's subscriptions: %s",
+                failed,
+                extra={"event": "subscribe_failed"},
+            )
+            return
+        self.connected = True
+        self._metrics.set(CONNECTED, 1)
+        log.info("subscriptions confirmed", extra={"event": "ready"})
 
     def _on_disconnect(
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any

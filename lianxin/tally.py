@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -32,26 +33,42 @@ class Tally:
         }
 
 
+def read_outbox(path: Path, query: str) -> list[tuple[Any, ...]]:
+    """Rows of ``query`` on a kiosk's outbox file, read-only, while the kiosk runs.
+
+    A kiosk that is starting may have created the file but not yet its
+    table: that outbox is empty, not an error.
+    """
+    if not path.exists():
+        return []
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute(query).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+    finally:
+        db.close()
+
+
 def outbox_ids(outbox_files: Iterable[Path]) -> tuple[set[str], int]:
     """All request ids in the outboxes, and how many of them were answered."""
     ids: set[str] = set()
     acked = 0
     for path in outbox_files:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            rows = db.execute("SELECT request_id, replied_at IS NOT NULL FROM outbox").fetchall()
+        rows = read_outbox(path, "SELECT request_id, replied_at IS NOT NULL FROM outbox")
         ids.update(row[0] for row in rows)
         acked += sum(1 for row in rows if row[1])
     return ids, acked
 
 
 def waiting(outbox_files: Iterable[Path]) -> int:
-    total = 0
-    for path in outbox_files:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            total += db.execute("SELECT COUNT(*) FROM outbox WHERE replied_at IS NULL").fetchone()[
-                0
-            ]
-    return total
+    """Requests in these outboxes still without the hub's reply."""
+    return sum(
+        len(read_outbox(path, "SELECT 1 FROM outbox WHERE replied_at IS NULL"))
+        for path in outbox_files
+    )
 
 
 def tally(outbox_files: list[Path], hub_database_url: str) -> Tally:

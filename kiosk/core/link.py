@@ -65,6 +65,8 @@ class HubLink:
         )
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
+        self._client.on_subscribe = self._on_subscribe
+        self._subscription: int | None = None
         self._client.on_message = self._on_message
         self._thread = threading.Thread(target=self._send_loop, name="kiosk-link", daemon=True)
 
@@ -104,16 +106,32 @@ class HubLink:
         with self._lock:
             # Whatever was in flight may be lost with the old connection: resend it.
             self._sent_at.clear()
-        client.subscribe(self._reply_topic, qos=QOS)
+        topics = [(self._reply_topic, QOS)]
         if self._reference is not None:
-            client.subscribe(reference_filter(self._settings.station), qos=QOS)
-        self.connected = True
+            topics.append((reference_filter(self._settings.station), QOS))
+        # Send nothing until the reply subscription is confirmed (_on_subscribe).
+        _, self._subscription = client.subscribe(topics)
         client.publish(self._status_topic, self._status_payload("online"), qos=QOS, retain=True)
         log.info(
-            "connected to broker, session_present=%s",
+            "connected to broker, session_present=%s, subscribing",
             flags.session_present,
             extra={"event": "connected", **self._context()},
         )
+        self._wake.set()
+
+    def _on_subscribe(
+        self, _client: mqtt.Client, _userdata: Any, mid: int, reasons: Any, _props: Any
+    ) -> None:
+        if mid != self._subscription:
+            return
+        if any(reason.is_failure for reason in reasons):
+            log.error(
+                "broker refused the kiosk's subscriptions: %s",
+                reasons,
+                extra={"event": "subscribe_failed", **self._context()},
+            )
+            return
+        self.connected = True
         self._wake.set()
 
     def _on_disconnect(

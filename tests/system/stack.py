@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+import threading
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from lianxin.broker import BrokerInfo, free_port
 from lianxin.network import broker_toml as network_broker_toml
 from lianxin.processes import RoleProcess
+from lianxin.tally import read_outbox
 from tests.waiting import wait_until
 
 
@@ -89,6 +90,7 @@ class Kiosk:
     reader_driver: str | None = None  # a real driver on reader_port, instead of synthetic
     reader_port: str = ""
     id_hash_key_file: Path | None = None
+    resend_after_s: float = 3.0
     process: RoleProcess | None = None
 
     @property
@@ -102,7 +104,7 @@ class Kiosk:
         config.write_text(
             f'station = "{self.station}"\nkiosk = "{self.kiosk}"\ndata_dir = "data"\n{key}'
             f"{broker_toml(self.broker)}\n{self._reader_toml()}\n"
-            "[pacing]\nresend_after_s = 3.0\n",
+            f"[pacing]\nresend_after_s = {self.resend_after_s}\n",
             encoding="utf-8",
         )
         return config
@@ -127,11 +129,8 @@ class Kiosk:
 
     def outbox(self) -> tuple[int, int]:
         """(requests written, requests answered by the hub), read from disk."""
-        if not self.outbox_path.exists():
-            return 0, 0
-        with sqlite3.connect(f"file:{self.outbox_path}?mode=ro", uri=True) as db:
-            total, replied = db.execute("SELECT COUNT(*), COUNT(replied_at) FROM outbox").fetchone()
-        return int(total), int(replied)
+        rows = read_outbox(self.outbox_path, "SELECT COUNT(*), COUNT(replied_at) FROM outbox")
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
 class Probe:
@@ -139,14 +138,17 @@ class Probe:
 
     def __init__(self, broker: BrokerInfo, subscribe: str = "lianxin/v1/#") -> None:
         self.messages: list[tuple[str, bytes]] = []
+        self._subscribed = threading.Event()
         self._client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
         self._client.on_message = lambda _c, _u, msg: self.messages.append(
             (msg.topic, bytes(msg.payload))
         )
+        self._client.on_subscribe = lambda *_args: self._subscribed.set()
         self._client.connect(broker.host, broker.port)
         self._client.loop_start()
         self._client.subscribe(subscribe, qos=1)
-        wait_until(self._client.is_connected, 10, "probe connected")
+        # Listening only once the broker confirms: otherwise a fast reply is missed.
+        wait_until(self._subscribed.is_set, 10, "probe subscribed")
 
     def publish(self, topic: str, payload: bytes) -> None:
         self._client.publish(topic, payload, qos=1).wait_for_publish(timeout=10)
