@@ -82,7 +82,7 @@ class KioskSession:
         services: Callable[[], Sequence[ServiceItem] | None] = lambda: None,
         wake: Callable[[], None] = lambda: None,
         pin_ok: Callable[[str], bool] = lambda _pin: False,
-        resync: Callable[[], None] = lambda: None,
+        resync: Callable[[], object] = lambda: None,
         exit_app: Callable[[], None] = lambda: None,
         default_lang: Lang = "zh_CN",
         on_default_lang: Callable[[Lang], None] = lambda _lang: None,

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,9 @@ class KioskCore:
         )
 
 
-def build_core(settings: KioskSettings, config_path: Path, exit_app: object) -> KioskCore:
+def build_core(
+    settings: KioskSettings, config_path: Path, exit_app: Callable[[], None]
+) -> KioskCore:
     """Open the kiosk's stores and devices; nothing runs until ``start``."""
     data_dir = resolve_path(config_path, settings.data_dir)
     outbox = Outbox(data_dir / "outbox.db")
@@ -124,7 +127,7 @@ def build_core(settings: KioskSettings, config_path: Path, exit_app: object) -> 
         wake=link.wake,
         pin_ok=_pin_check(data_dir),
         resync=link.resync,
-        exit_app=exit_app,  # type: ignore[arg-type]
+        exit_app=exit_app,
         default_lang=_default_lang(data_dir, settings.default_lang),
         on_default_lang=lambda lang: _save_default_lang(data_dir, lang),
     )
@@ -132,7 +135,7 @@ def build_core(settings: KioskSettings, config_path: Path, exit_app: object) -> 
     return KioskCore(settings, data_dir, outbox, reference, history, link, reader, session)
 
 
-def _pin_check(data_dir: Path) -> object:
+def _pin_check(data_dir: Path) -> Callable[[str], bool]:
     """The staff PIN from $LIANXIN_STAFF_PIN or data_dir/staff.pin; no PIN: staff mode is shut."""
     pin = os.environ.get(PIN_ENV, "").strip()
     pin_file = data_dir / PIN_FILE
