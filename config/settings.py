@@ -70,6 +70,17 @@ class CentralLinkSettings(_Section):
     retry_max_s: Annotated[float, Field(gt=0)] = 300.0
 
 
+class DashboardSettings(_Section):
+    """The staff dashboard the hub serves (issue 8)."""
+
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8081
+    # Secret that signs staff session cookies; relative to the config file.
+    session_secret_file: str = "dashboard-session.key"
+    # A kiosk silent this long is shown offline and raised as an alert.
+    offline_after_s: Annotated[int, Field(ge=10)] = 120
+
+
 class HubSettings(_Section):
     hub_id: Annotated[str, Field(min_length=1, max_length=64)] = "hub-1"
     database_url: str = "sqlite:///hub.db"
@@ -79,6 +90,7 @@ class HubSettings(_Section):
     http: HttpSettings = HttpSettings()
     stations: list[StationSettings] = Field(default_factory=list)
     central: CentralLinkSettings | None = None
+    dashboard: DashboardSettings | None = None
     # Load the demo centre (stations' rooms, a week of activities, services).
     demo_data: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

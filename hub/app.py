@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from config.lifecycle import wait_until_stopped
 from config.settings import HubSettings
+from hub.dashboard.server import DashboardContext, DashboardServer
 from hub.db import make_engine, migrate, session_factory
 from hub.domain.setup import setup_domain
 from hub.http import HealthServer
@@ -55,6 +56,14 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
 
     server = HealthServer(settings.http.host, settings.http.port, metrics, health)
     server.start()
+    dashboard = None
+    if settings.dashboard is not None:
+        dashboard = DashboardServer(
+            DashboardContext(
+                settings, settings.dashboard, sessions, worker.health, metrics, publisher, base_dir
+            )
+        )
+        dashboard.start()
     worker.start()
     log.info(
         "hub %s serving, health on http://%s:%d/healthz",
@@ -72,6 +81,8 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
     wait_until_stopped(stop)
+    if dashboard is not None:
+        dashboard.stop()
     if sync is not None:
         sync.stop()
     worker.stop()

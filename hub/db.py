@@ -40,8 +40,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` with Alembic (idempotent)."""
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to ``revision`` with Alembic (idempotent).
+
+    "heads": the domain and the dashboard keep their own migration branches
+    from revision 0003, so there can be more than one head.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:

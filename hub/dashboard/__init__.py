@@ -1,0 +1,1 @@
+"""The staff dashboard the hub serves (issue 8)."""
