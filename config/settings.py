@@ -76,7 +76,7 @@ class DashboardSettings(_Section):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8081
     # Secret that signs staff session cookies; relative to the config file.
-    session_secret_file: str = "dashboard-session.key"
+    session_secret_file: str = "dashboard-session.key"  # noqa: S105 - a file name, not a secret
     # A kiosk silent this long is shown offline and raised as an alert.
     offline_after_s: Annotated[int, Field(ge=10)] = 120
 
