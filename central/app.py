@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -13,6 +15,22 @@ from central.db import make_engine, migrate, session_factory
 from config.settings import CentralSettings
 
 log = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, but a stop signal ends the process with exit code 0.
+
+    uvicorn re-raises SIGTERM / SIGINT after its graceful shutdown so the
+    process dies by the signal; a Lianxin role that stopped cleanly exits 0
+    instead (systemd and the tests read that as a clean stop). A second
+    SIGINT still forces the exit, as in uvicorn.
+    """
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True
+        else:
+            self.should_exit = True
 
 
 def run_central(settings: CentralSettings, base_dir: Path) -> int:
@@ -41,7 +59,7 @@ def run_central(settings: CentralSettings, base_dir: Path) -> int:
         ssl_keyfile=str(base_dir / tls.key_file) if tls else None,
         timeout_graceful_shutdown=10,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config)
     log.info(
         "central serving on %s://%s:%d%s for %d hubs",
         "https" if tls else "http",

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.models import OnlineBooking
@@ -63,27 +63,39 @@ def pending(session: Session, stations: list[str], limit: int) -> list[OnlineBoo
 def decide(
     session: Session, booking_id: int, hub_id: str, stations: list[str], decision: DecisionIn
 ) -> OnlineBookingOut | DecisionRefused:
-    row = session.get(OnlineBooking, booking_id, with_for_update=True)
+    """Store ``decision`` unless one is stored; write-once even under concurrent posts.
+
+    The write is one conditional UPDATE (``WHERE decided_at IS NULL``): of two
+    posts at once, exactly one changes the row, on SQLite as on PostgreSQL.
+    """
+    row = session.get(OnlineBooking, booking_id)
     if row is None:
         return DecisionRefused(404, f"no online booking {booking_id}")
     if stations and row.station not in stations:
         return DecisionRefused(403, f"hub {hub_id} does not serve station {row.station}")
-    if row.decided_at is not None:
-        same = (row.decided_by, row.decision_status, row.decision_code) == (
-            hub_id,
-            decision.status,
-            decision.code,
+    stored = session.execute(
+        update(OnlineBooking)
+        .where(OnlineBooking.id == booking_id, OnlineBooking.decided_at.is_(None))
+        .values(
+            decided_at=datetime.now(UTC),
+            decided_by=hub_id,
+            decision_status=decision.status,
+            decision_code=decision.code,
+            decision_json=decision.model_dump_json(),
         )
-        if same:
-            return to_out(row)
-        return DecisionRefused(409, f"online booking {booking_id} was already decided")
-    row.decided_at = datetime.now(UTC)
-    row.decided_by = hub_id
-    row.decision_status = decision.status
-    row.decision_code = decision.code
-    row.decision_json = decision.model_dump_json()
-    session.flush()
-    return to_out(row)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(row)
+    if stored.rowcount == 1:  # type: ignore[attr-defined]
+        return to_out(row)
+    same = (row.decided_by, row.decision_status, row.decision_code) == (
+        hub_id,
+        decision.status,
+        decision.code,
+    )
+    if same:
+        return to_out(row)
+    return DecisionRefused(409, f"online booking {booking_id} was already decided")
 
 
 def get(session: Session, booking_id: int) -> OnlineBookingOut | None:

@@ -1,7 +1,8 @@
 """Change feeds (roster, rooms, activities, catalogue) read by cursor.
 
-Each change takes the next number of its feed from ``feed_counters`` while
-holding that counter's row lock until commit. Changes to one feed thus
+Each change takes the next number of its feed from ``feed_counters`` with
+one ``UPDATE ... RETURNING``, which holds that counter's row lock (or
+SQLite's write lock) until commit. Changes to one feed thus
 commit in number order, and a reader that has seen number N can never
 later meet a smaller number committing behind it. A cursor is the last
 number a reader has seen, as a decimal string.
@@ -13,7 +14,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.models import FeedCounter, FeedItem
@@ -71,17 +72,23 @@ def read_feed(session: Session, feed: FeedName, after: int, limit: int) -> FeedP
 def _change(
     session: Session, feed: FeedName, key: str, data: dict[str, Any], *, deleted: bool
 ) -> ChangeOut:
-    counter = session.get(FeedCounter, feed.value, with_for_update=True)
-    if counter is None:  # the migration creates every feed's counter
-        raise LookupError(f"no counter for feed {feed.value!r}: run the migrations")
-    counter.last_seq += 1
+    # One atomic statement: it takes the counter's row lock (PostgreSQL) or the
+    # database write lock (SQLite) before reading the number, so two changes
+    # can never be handed the same one. Read-then-write would race on SQLite,
+    # where FOR UPDATE does not exist.
+    seq = session.execute(
+        update(FeedCounter)
+        .where(FeedCounter.feed == feed.value)
+        .values(last_seq=FeedCounter.last_seq + 1)
+        .returning(FeedCounter.last_seq)
+    ).scalar_one()  # the migration creates every feed's counter
     item = session.get(FeedItem, (feed.value, key))
     if item is None:
         item = FeedItem(feed=feed.value, key=key)
         session.add(item)
-    item.change_seq = counter.last_seq
+    item.change_seq = seq
     item.deleted = deleted
     item.data_json = json.dumps(data, ensure_ascii=False, sort_keys=True)
     item.updated_at = datetime.now(UTC)
     session.flush()
-    return ChangeOut(feed=feed, key=key, change_seq=counter.last_seq)
+    return ChangeOut(feed=feed, key=key, change_seq=seq)

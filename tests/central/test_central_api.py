@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,54 @@ def test_feed_pages_follow_the_cursor_and_show_deletions(live: Central) -> None:
     assert seen["rfid_em4100:F000000003"] is False
     assert call(live, "GET", "/feeds/roster?cursor=-1", live.hub_token).status_code == 422
     assert call(live, "GET", "/feeds/people", live.hub_token).status_code == 422
+
+
+def test_concurrent_changes_get_distinct_feed_numbers(live: Central) -> None:
+    def put_many(worker: int) -> list[int]:
+        numbers = []
+        for n in range(10):
+            card = f"C{worker:04d}{n:05d}"
+            answer = call(
+                live,
+                "PUT",
+                "/admin/roster",
+                live.admin_token,
+                {
+                    "credential": {"kind": "rfid_uid", "value": card},
+                    "person_id": "P-" + card,
+                    "masked_name": "周*",
+                },
+            )
+            assert answer.status_code == 200, answer.text
+            numbers.append(answer.json()["change_seq"])
+        return numbers
+
+    with ThreadPoolExecutor(8) as pool:
+        numbers = [seq for batch in pool.map(put_many, range(8)) for seq in batch]
+    assert len(set(numbers)) == 80
+
+
+def test_concurrent_decisions_store_exactly_one(live: Central) -> None:
+    booking = live.admin(
+        "POST",
+        "/online-bookings",
+        {
+            "station": "st02",
+            "room_id": "st02-booth",
+            "start": "2026-12-02T10:00:00+08:00",
+            "end": "2026-12-02T10:30:00+08:00",
+            "credential": {"kind": "qr", "value": "tok-2"},
+        },
+    )
+    path = f"/online-bookings/{booking['id']}/decision"
+
+    def post(code: str) -> int:
+        body = {"request_id": "r-x", "status": "rejected", "code": code}
+        return call(live, "POST", path, live.hub_token, body).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(post, [f"code_{n}" for n in range(8)]))
+    assert sorted(statuses) == [200] + [409] * 7
 
 
 def test_a_decision_is_stored_once_and_a_different_one_conflicts(live: Central) -> None:

@@ -45,8 +45,10 @@ def test_schemathesis_finds_no_server_error(central: Central, tmp_path: Path) ->
             "25",
             "--seed",
             "7",
+            # One worker: concurrency is tested on its own (test_central_api), and
+            # schemathesis' threads hit a CPython 3.11 ast SystemError now and then.
             "--workers",
-            "2",
+            "1",
             "--phases",
             "examples,coverage,fuzzing",
             "--generation-database",
