@@ -36,7 +36,9 @@ class StaffAccount(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (CheckConstraint("role IN ('staff', 'admin')", name="ck_dashboard_staff_role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('staff', 'admin')", name="ck_dashboard_staff_role"),
+    )
 
 
 class StaffSession(Base):

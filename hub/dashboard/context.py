@@ -1,0 +1,26 @@
+"""What the dashboard reads from or acts on inside the hub (built by ``hub.app``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import DashboardSettings, HubSettings
+from hub.kiosk_health import KioskHealthBoard
+from hub.metrics import Metrics
+from hub.reference import ReferencePublisher
+
+
+@dataclass
+class DashboardContext:
+    """Everything the dashboard reads from or acts on inside the hub."""
+
+    hub: HubSettings
+    settings: DashboardSettings
+    sessions: sessionmaker[Session]
+    health: KioskHealthBoard
+    metrics: Metrics
+    publisher: ReferencePublisher
+    base_dir: Path

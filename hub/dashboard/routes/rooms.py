@@ -1,0 +1,94 @@
+"""Rooms calendar (day or week) and the staff actions on a booking.
+
+Cancelling and marking a no-show use the domain's ``free_booking``: the
+booking's slot rows go, so the slot is bookable again at once, and the
+"slots" snapshot is republished to every station's kiosks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hub.dashboard import audit
+from hub.dashboard.context import DashboardContext
+from hub.dashboard.i18n import translator
+from hub.dashboard.rooms import calendar, may_cancel, may_mark_no_show
+from hub.dashboard.staff_change import staff_change
+from hub.dashboard.staff_sessions import Staff
+from hub.dashboard.web import Web, current_staff, now, render, request_lang, staff_for_change
+from hub.domain.booking import free_booking
+from hub.domain.clock import local_day
+from hub.domain.models import Booking, BookingStatus
+
+router = APIRouter()
+
+
+@router.get("/rooms", response_class=HTMLResponse)
+def rooms_page(
+    request: Request,
+    staff: Annotated[Staff, Depends(current_staff)],
+    *,
+    day: date | None = None,
+    view: Literal["day", "week"] = "week",
+    station: str = "",
+    done: str = "",
+) -> Response:
+    context: DashboardContext = request.app.state.context
+    moment = now()
+    shown = day or local_day(moment)
+    first = shown - timedelta(days=shown.weekday()) if view == "week" else shown
+    step = timedelta(days=7 if view == "week" else 1)
+    with Web.of(request).sessions() as session:
+        cal = calendar(session, first, 7 if view == "week" else 1, station, moment)
+    t = translator(request_lang(request))
+    return render(
+        request,
+        "rooms.html",
+        staff,
+        cal=cal,
+        view=view,
+        day=shown,
+        previous=shown - step,
+        following=shown + step,
+        station=station,
+        stations=[s.id for s in context.hub.stations],
+        today=local_day(moment),
+        message=t("done." + done) if done else "",
+    )
+
+
+@router.post("/bookings/{booking_id}/{action}")
+def booking_action(
+    request: Request,
+    booking_id: int,
+    action: Literal["cancel", "no-show"],
+    staff: Annotated[Staff, Depends(staff_for_change)],
+    back: Annotated[str, Form()] = "/rooms",
+) -> Response:
+    """Cancel a booking, or release it as a no-show; refused when its state no longer allows."""
+    context: DashboardContext = request.app.state.context
+    moment = now()
+    with staff_change(context.sessions, context.publisher) as session:
+        booking = session.get(Booking, booking_id, with_for_update=True)
+        allowed = booking is not None and (
+            may_cancel(booking, moment) if action == "cancel" else may_mark_no_show(booking, moment)
+        )
+        if booking is not None and allowed:
+            status = BookingStatus.CANCELLED if action == "cancel" else BookingStatus.RELEASED
+            free_booking(session, booking, status, moment)
+            audit.record(
+                session,
+                staff.username,
+                "booking_cancel" if action == "cancel" else "booking_no_show",
+                booking.public_id,
+                moment,
+                detail={"room_id": booking.room_id, "starts_at": booking.starts_at.isoformat()},
+            )
+    done = ("cancelled" if action == "cancel" else "no_show") if allowed else "refused"
+    target = back if back.startswith("/") and not back.startswith("//") else "/rooms"
+    separator = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{separator}done={done}", status_code=303)
