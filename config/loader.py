@@ -56,3 +56,22 @@ def _describe(exc: ValidationError) -> str:
         else:
             parts.append(f"key '{key}': {what}, got {error['input']!r}")
     return "; ".join(parts)
+
+
+def with_broker_paths_resolved(settings: S, config_path: str | Path) -> S:
+    """A copy of ``settings`` whose broker secret and CA files are absolute.
+
+    The MQTT client opens them later, from whatever directory the process
+    runs in; the config file's own directory is what its author meant.
+    """
+    broker = getattr(settings, "broker", None)
+    if broker is None:
+        return settings
+    update = {
+        name: str(resolve_path(config_path, value))
+        for name in ("password_file", "tls_ca_file")
+        if (value := getattr(broker, name)) is not None
+    }
+    if not update:
+        return settings
+    return settings.model_copy(update={"broker": broker.model_copy(update=update)})

@@ -91,6 +91,10 @@ class HubSettings(_Section):
     stations: list[StationSettings] = Field(default_factory=list)
     central: CentralLinkSettings | None = None
     dashboard: DashboardSettings | None = None
+    # Requests a second one kiosk may send on average, and its burst; above
+    # that the hub drops them unanswered (the kiosk resends later).
+    kiosk_rate_per_s: Annotated[float, Field(gt=0)] = 200.0
+    kiosk_burst: Annotated[int, Field(ge=1)] = 1000
     # Load the demo centre (stations' rooms, a week of activities, services).
     demo_data: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -9,6 +9,7 @@ after the commit, so a hub killed mid-transaction gets the message again.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from config.settings import HubSettings
 from hub.inbox import Inbox
 from hub.kiosk_health import KioskHealthBoard
 from hub.metrics import Metrics
+from hub.rate_limit import KioskRateLimiter
 from hub.wording import message_for
 from protocol.codec import decode_kiosk_status, decode_request, encode
 from protocol.errors import ProtocolError
@@ -41,6 +43,7 @@ REQUESTS = "lianxin_hub_requests_total"
 REFUSED = "lianxin_hub_refused_messages_total"
 FAILURES = "lianxin_hub_handler_failures_total"
 CONNECTED = "lianxin_hub_broker_connected"
+RATE_LIMITED = "lianxin_hub_rate_limited_total"
 
 
 class HubWorker:
@@ -54,6 +57,9 @@ class HubWorker:
         self._settings = settings
         self._on_connected = on_connected
         self.health = KioskHealthBoard(metrics)
+        self._limiter = KioskRateLimiter(settings.kiosk_rate_per_s, settings.kiosk_burst)
+        self._last_rate_log: dict[tuple[str, str], float] = {}
+        metrics.describe(RATE_LIMITED, "Requests dropped because their kiosk was over its limit")
         self._inbox = inbox
         self._metrics = metrics
         self.connected = False
@@ -191,6 +197,9 @@ class HubWorker:
         if isinstance(decoded, ProtocolError):
             self._refuse(client, msg.topic, decoded, correlation)
             return
+        if not self._limiter.allow(decoded.station, decoded.kiosk):
+            self._rate_limited(decoded.station, decoded.kiosk)
+            return
         accepted = self._inbox.accept(decoded)
         crash_point("hub_after_commit")
         outcome = (
@@ -220,6 +229,16 @@ class HubWorker:
                 "code": accepted.reply.code,
             },
         )
+
+    def _rate_limited(self, station: str, kiosk: str) -> None:
+        self._metrics.inc(RATE_LIMITED, station=station, kiosk=kiosk)
+        now = time.monotonic()
+        if now - self._last_rate_log.get((station, kiosk), 0.0) >= 1.0:
+            self._last_rate_log[(station, kiosk)] = now
+            log.warning(
+                "kiosk over its rate limit: requests dropped, it will resend",
+                extra={"event": "rate_limited", "station": station, "kiosk": kiosk},
+            )
 
     def _refuse(
         self, client: mqtt.Client, topic: str, error: ProtocolError, correlation: bytes | None

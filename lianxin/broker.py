@@ -51,7 +51,11 @@ class BrokerProcess:
         kind: BrokerKind = "auto",
         port: int | None = None,
         host: str = "127.0.0.1",
+        config_file: Path | None = None,
     ) -> None:
+        """``config_file``: run Mosquitto with that file (say, one ``lianxin provision
+        broker`` wrote) instead of a generated one; ``port`` must be the port it sets."""
+        self._config_file = config_file
         mosquitto = shutil.which("mosquitto") or (
             "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
         )
@@ -71,7 +75,7 @@ class BrokerProcess:
         """Start the broker and return once it accepts connections."""
         log = (self._run_dir / "broker.log").open("ab")
         if self._mosquitto:
-            conf = self._write_mosquitto_conf()
+            conf = self._config_file or self._write_mosquitto_conf()
             command = [self._mosquitto, "-c", str(conf)]
         else:
             command = [
@@ -107,6 +111,10 @@ class BrokerProcess:
             self._process.kill()
             self._process.wait()
         self._process = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     @property
     def running(self) -> bool:

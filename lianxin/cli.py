@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from config.loader import ConfigError, load_settings
+from config.loader import ConfigError, load_settings, with_broker_paths_resolved
 from config.logs import setup_logging
 
 NOT_YET = {
@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         return _devices("reader_main", argv[1:])
     if argv[:2] == ["sim", "reader"]:
         return _devices("sim_main", argv[2:])
+    if argv[:1] == ["provision"]:
+        from lianxin.provision.commands import provision_main  # noqa: PLC0415
+
+        return provision_main(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if args.role is None:
@@ -95,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     roles.add_parser(
         "reader", help="print scans from a reader as JSON lines (see --help)", add_help=False
     )
+    roles.add_parser(
+        "provision", help="broker, hub and kiosk credentials (see --help)", add_help=False
+    )
     sim = roles.add_parser("sim", help="simulators")
     sim.add_argument("what", choices=["reader"])
     return parser
@@ -104,7 +111,7 @@ def _hub(config: Path) -> int:
     from config.settings import HubSettings  # noqa: PLC0415
     from hub.app import run_hub  # noqa: PLC0415 - only hub machines have SQLAlchemy
 
-    settings = load_settings(config, HubSettings)
+    settings = with_broker_paths_resolved(load_settings(config, HubSettings), config)
     setup_logging("hub", settings.log_level)
     return run_hub(settings, config.resolve().parent)
 
@@ -117,7 +124,7 @@ def _kiosk(args: argparse.Namespace) -> int:
     if args.config is None:
         print("lianxin kiosk: --config is required", file=sys.stderr)
         return 2
-    settings = load_settings(args.config, KioskSettings)
+    settings = with_broker_paths_resolved(load_settings(args.config, KioskSettings), args.config)
     setup_logging("kiosk", settings.log_level)
     if args.headless:
         from kiosk.headless import run_headless  # noqa: PLC0415

@@ -1,0 +1,1 @@
+"""``lianxin provision``: credentials, certificates and broker config for a deployment."""
