@@ -6,15 +6,16 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
-# A real broker and its clients, PostgreSQL, and a virtual screen with a CJK font for the kiosk UI.
-TEST_DEBS := mosquitto mosquitto-clients postgresql xvfb fonts-noto-cjk
+# A real broker and its clients, PostgreSQL, a virtual screen with Mesa GL and a CJK font
+# for the Kivy kiosk, and Chromium for the dashboard's browser tests.
+TEST_DEBS := mosquitto mosquitto-clients postgresql xvfb fonts-noto-cjk libgl1-mesa-dri libmtdev1 chromium
 
-.PHONY: demo test lint types schemas debs clean
+.PHONY: demo test lint types schemas debs services clean
 
 demo: $(VENV)/.demo-installed
 	$(BIN)/lianxin demo $(DEMO_ARGS)
 
-test: $(VENV)/.test-installed debs lint types schemas
+test: $(VENV)/.test-installed debs services lint types schemas
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.test-installed
@@ -34,7 +35,7 @@ $(VENV)/bin/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.demo-installed: pyproject.toml $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e '.[hub,demo]'
+	$(BIN)/pip install --quiet -e '.[hub,kiosk,demo]'
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/bin/python
@@ -53,6 +54,17 @@ debs:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing \
 	    || { echo "Could not install:$$missing" >&2; exit 1; }; \
 	fi
+
+# PostgreSQL for the contention and multi-worker tests: start any cluster that
+# is installed but down. Tests that need it say loudly when none can be had.
+services:
+	@if command -v pg_lsclusters >/dev/null; then \
+	  pg_lsclusters --no-header | while read version cluster port status rest; do \
+	    case "$$status" in online*) ;; \
+	      *) echo "Starting PostgreSQL $$version/$$cluster"; \
+	         pg_ctlcluster --skip-systemctl-redirect $$version $$cluster start \
+	           || echo "PostgreSQL $$version/$$cluster did not start" >&2;; esac; \
+	  done; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

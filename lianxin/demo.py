@@ -1,7 +1,8 @@
 """``lianxin demo``: the whole system on one machine, with embedded defaults.
 
 Starts a broker (Mosquitto when installed, else the embedded one), the hub
-with the demo centre's data and N headless kiosks, each as its own process
+with the demo centre's data and N kiosks (kiosk 1 with its touchscreen
+when a display is available and ``--headless`` is not given), each as its own process
 with its own config file in a run directory. Every kiosk reads a simulated
 reader on a pseudo-terminal through the real driver: kiosk 1 an ID card
 reader, the others EM4100 access-card readers. With ``--duration`` it stops
@@ -12,6 +13,7 @@ drain, stops everything and prints one JSON line counted from the databases.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -33,8 +35,9 @@ def run_demo(
     run_dir: Path | None,
     broker_kind: BrokerKind = "auto",
 ) -> int:
-    if not headless:
-        say("kiosk screens arrive with the UI work (issue 4); running the kiosks headless.")
+    with_screen = not headless and bool(os.environ.get("DISPLAY"))
+    if not headless and not with_screen:
+        say("no display (DISPLAY is not set): running every kiosk headless")
     run_dir = (run_dir or Path(tempfile.mkdtemp(prefix="lianxin-demo-"))).resolve()
     network = LocalNetwork(run_dir, broker_kind=broker_kind)
     say(f"run directory {run_dir}")
@@ -52,7 +55,12 @@ def run_demo(
                 log_path=run_dir / f"reader-{index}.log",
             )
             simulators.append(simulator)
-            network.add_kiosk(reader=simulator, id_hash_key_file=key_file)
+            # Kiosk 1 gets the touchscreen when there is a display to show it on.
+            network.add_kiosk(
+                reader=simulator,
+                id_hash_key_file=key_file,
+                headless=not (with_screen and index == 1),
+            )
         say(
             f"hub health on http://127.0.0.1:{network.hub_http_port}/healthz, "
             f"{kiosks} kiosks scanning; logs in {run_dir}"

@@ -31,6 +31,7 @@ class KioskHandle:
     name: str
     directory: Path
     process: RoleProcess
+    headless: bool = True
 
     @property
     def outbox(self) -> Path:
@@ -105,6 +106,7 @@ class LocalNetwork:
         max_per_second: float = 50.0,
         max_in_flight: int = 20,
         start: bool = True,
+        headless: bool = True,
     ) -> KioskHandle:
         """Write a kiosk's config and (unless ``start`` is false) start it.
 
@@ -131,10 +133,13 @@ class LocalNetwork:
             f"max_in_flight = {max_in_flight}\n",
             encoding="utf-8",
         )
+        mode = ["--headless"] if headless else []
         process = RoleProcess(
-            ["kiosk", "--headless", "--config", str(config)], self.run_dir / f"kiosk-{index}.log"
+            ["kiosk", *mode, "--config", str(config)], self.run_dir / f"kiosk-{index}.log"
         )
-        handle = KioskHandle(index, station, f"k{index}", self.run_dir / f"kiosk-{index}", process)
+        handle = KioskHandle(
+            index, station, f"k{index}", self.run_dir / f"kiosk-{index}", process, headless
+        )
         self.kiosks.append(handle)
         if start:
             process.start()
@@ -145,13 +150,17 @@ class LocalNetwork:
     def stop_reading(self) -> None:
         """Ask every kiosk to stop taking scans but keep delivering (SIGUSR1)."""
         for kiosk in self.kiosks:
-            kiosk.process.signal(signal.SIGUSR1)
+            if kiosk.headless:  # SIGUSR1's default action would end a screen kiosk
+                kiosk.process.signal(signal.SIGUSR1)
 
     def wait_drained(self, timeout_s: float) -> float | None:
         """Seconds until every kiosk stopped reading and has nothing waiting; None on timeout."""
         start = time.monotonic()
         while time.monotonic() - start < timeout_s:
-            stopped = all((k.directory / READING_STOPPED).exists() for k in self.kiosks)
+            # A kiosk with a screen has no "stop reading" signal: nobody swipes after Ctrl-C.
+            stopped = all(
+                (k.directory / READING_STOPPED).exists() for k in self.kiosks if k.headless
+            )
             outboxes = [k.outbox for k in self.kiosks]
             if stopped and all(p.exists() for p in outboxes) and waiting(outboxes) == 0:
                 return time.monotonic() - start

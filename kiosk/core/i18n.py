@@ -48,6 +48,11 @@ def tr(lang: Lang, msgid: str, /, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def labelled(lang: Lang, label: str, value: str) -> str:
+    """``label: value`` with the colon Chinese text uses (full-width) or English's."""
+    return f"{label}{'：' if lang == 'zh_CN' else ': '}{value}"
+
+
 def N_(msgid: str) -> str:
     """Mark a constant for the catalogue; it is translated where it is shown."""
     return msgid

@@ -156,6 +156,9 @@ class KioskSession:
                 return
             self._scan = scan
             if not person.known:
+                # Recorded for staff all the same (a card the roster does not
+                # know yet, or a visitor's own card): the hub keeps every swipe.
+                self._writer.check_in(scan, lang=view.lang)
                 self._go(Screen.UNKNOWN, person=person, recorded=None, recent=())
                 return
             if view.screen == Screen.IDENTIFY and view.pending_action is not None:

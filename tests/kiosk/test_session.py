@@ -76,11 +76,13 @@ def test_walking_away_from_purpose_choice_records_a_visit(lunchtime: Core) -> No
     assert stored["body"]["purpose"] == "visit"  # type: ignore[index]
 
 
-def test_unknown_card_offers_registration_and_records_nothing(core: Core) -> None:
+def test_unknown_card_is_recorded_for_staff_and_offers_registration(core: Core) -> None:
     core.session.scan(scan_of(UNKNOWN_CARD))
     view = core.session.view
     assert view.screen == Screen.UNKNOWN and view.person is not None and not view.person.known
-    assert _payloads(core) == []
+    [recorded] = _payloads(core)
+    assert recorded["type"] == "check_in"
+    assert recorded["body"]["credential"]["value"] == UNKNOWN_CARD
     core.session.open(Action.VISITOR)
     assert core.session.view.screen == Screen.VISITOR
 

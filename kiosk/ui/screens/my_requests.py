@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.uix.widget import Widget
 
+from kiosk.core.i18n import labelled
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import kind, short_date, state, when
@@ -34,7 +35,12 @@ def build(ctx: Ctx) -> Widget:
         )
         inner = column(
             m,
-            Text(f"{kind(view.lang, item)}: {ctx.name(item.subject)}", m, 26, bold=True),
+            Text(
+                labelled(view.lang, kind(view.lang, item), ctx.name(item.subject)),
+                m,
+                26,
+                bold=True,
+            ),
             Text(stamp, m, 22, color=theme.MUTED),
             Text(state(view.lang, item), m, 24, color=COLOURS[item.status]),
             spacing=4,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.uix.widget import Widget
 
+from kiosk.core.i18n import labelled
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import kind, state, when
@@ -18,7 +19,14 @@ def build(ctx: Ctx) -> Widget:
     card = Panel(orientation="vertical", padding=m.px(24), spacing=m.px(12))
     lines = []
     if item is not None:
-        lines.append(Text(f"{kind(view.lang, item)}: {ctx.name(item.subject)}", m, 34, bold=True))
+        lines.append(
+            Text(
+                labelled(view.lang, kind(view.lang, item), ctx.name(item.subject)),
+                m,
+                34,
+                bold=True,
+            )
+        )
         if item.start and item.end:
             lines.append(Text(when(view.lang, item.start, item.end), m, 30))
         lines.append(Text(state(view.lang, item), m, 36, bold=True, color=COLOURS[item.status]))

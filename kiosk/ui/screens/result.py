@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.core.i18n import labelled
 from kiosk.core.session_views import Action, Recorded
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
@@ -30,7 +31,9 @@ def build(ctx: Ctx) -> Widget:
         stamp = when(view.lang, item.start, item.end) if item.start and item.end else ""
         lines.append(
             Text(
-                f"{kind(view.lang, item)} {subject} {stamp}: {state(view.lang, item)}",
+                labelled(
+                    view.lang, f"{kind(view.lang, item)} {subject} {stamp}", state(view.lang, item)
+                ),
                 m,
                 24,
                 color=theme.MUTED,
