@@ -81,6 +81,16 @@ class DashboardSettings(_Section):
     offline_after_s: Annotated[int, Field(ge=10)] = 120
 
 
+class RetentionSettings(_Section):
+    """How long personal data is kept at the hub (see docs/privacy.md)."""
+
+    # Long enough for the yearly figures the centre reports upward.
+    personal_data_days: Annotated[int, Field(ge=1)] = 400
+    # Records central has confirmed; kept a while for operators to inspect.
+    synced_days: Annotated[int, Field(ge=0)] = 7
+    interval_s: Annotated[float, Field(gt=0)] = 3600.0
+
+
 class HubSettings(_Section):
     hub_id: Annotated[str, Field(min_length=1, max_length=64)] = "hub-1"
     database_url: str = "sqlite:///hub.db"
@@ -91,6 +101,7 @@ class HubSettings(_Section):
     stations: list[StationSettings] = Field(default_factory=list)
     central: CentralLinkSettings | None = None
     dashboard: DashboardSettings | None = None
+    retention: RetentionSettings = RetentionSettings()
     # Requests a second one kiosk may send on average, and its burst; above
     # that the hub drops them unanswered (the kiosk resends later).
     kiosk_rate_per_s: Annotated[float, Field(gt=0)] = 200.0
@@ -128,6 +139,9 @@ class KioskSettings(_Section):
     broker: BrokerSettings = BrokerSettings()
     reader: ReaderSettings = ReaderSettings()
     pacing: PacingSettings = PacingSettings()
+    # Answered requests stay in the outbox this long (to show answers at the
+    # next scan), then are deleted: they hold personal data.
+    outbox_retention_days: Annotated[int, Field(ge=1)] = 30
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 

@@ -19,6 +19,7 @@ from hub.http import HealthServer
 from hub.inbox import Inbox
 from hub.metrics import Metrics
 from hub.reference import ReferencePublisher
+from hub.retention import RetentionJob
 from hub.worker import HubWorker
 from sync.service import SyncService
 
@@ -37,6 +38,7 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
         settings, Inbox(sessions), metrics, on_connected=lambda: _publish_reference(publisher)
     )
     publisher = ReferencePublisher(settings.stations, sessions, worker.publish_retained)
+    retention = RetentionJob(settings.retention, sessions)
     setup_domain(settings, sessions, publisher)
     sync = None
     if settings.central is not None:
@@ -56,6 +58,7 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
 
     server = HealthServer(settings.http.host, settings.http.port, metrics, health)
     server.start()
+    retention.start()
     dashboard = None
     if settings.dashboard is not None:
         dashboard = DashboardServer(
@@ -81,6 +84,7 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
     wait_until_stopped(stop)
+    retention.stop()
     if dashboard is not None:
         dashboard.stop()
     if sync is not None:

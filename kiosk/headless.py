@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -29,9 +30,7 @@ READING_STOPPED = "reading.stopped"
 _HEALTH: dict[str, ReaderHealth] = {"ok": "ok", "missing": "missing", "error": "error"}
 
 
-def open_reader(
-    settings: KioskSettings, config_path: Path, recorded: int = 0
-) -> ScanSource | None:
+def open_reader(settings: KioskSettings, config_path: Path, recorded: int = 0) -> ScanSource | None:
     """The configured scan source, or None when no reader is attached.
 
     ``recorded`` is how many scans the outbox already holds: a synthetic
@@ -73,6 +72,15 @@ def run_headless(
     data_dir = resolve_path(config_path, settings.data_dir)
     outbox = Outbox(data_dir / "outbox.db")
     (data_dir / READING_STOPPED).unlink(missing_ok=True)
+    pruned = outbox.prune_answered(
+        datetime.now(UTC) - timedelta(days=settings.outbox_retention_days)
+    )
+    if pruned:
+        log.info(
+            "pruned %d answered requests past retention",
+            pruned,
+            extra={"event": "outbox_pruned", "station": settings.station, "kiosk": settings.kiosk},
+        )
     reference = ReferenceCache(data_dir / "reference.db", settings.station)
     writer = RequestWriter(outbox, settings.station, settings.kiosk)
     reader = open_reader(settings, config_path, recorded=outbox.counts().total)

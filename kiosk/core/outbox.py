@@ -151,6 +151,15 @@ class Outbox:
             oldest_waiting_at=datetime.fromisoformat(oldest) if oldest else None,
         )
 
+    def prune_answered(self, older_than: datetime) -> int:
+        """Delete requests answered before ``older_than``; never one still waiting."""
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM outbox WHERE replied_at IS NOT NULL AND replied_at < ?",
+                (older_than.astimezone(UTC).isoformat(),),
+            )
+            return cursor.rowcount
+
     def request_ids(self) -> list[str]:
         with self._lock:
             return [row[0] for row in self._db.execute("SELECT request_id FROM outbox")]
