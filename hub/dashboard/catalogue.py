@@ -47,7 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fleet.online_tile": ("在线终端", "kiosks online"),
     "fleet.alerts_tile": ("待处理告警", "alerts to handle"),
     "fleet.parked_tile": ("同步搁置", "sync items parked"),
-    "fleet.roster_tile": ("名册更新于（前）", "roster age"),
+    "fleet.roster_tile": ("名册距上次更新", "since the roster changed"),
     "fleet.alerts": ("需要处理", "Needs a person"),
     "fleet.no_alerts": ("一切正常", "All is well"),
     "fleet.kiosks": ("终端", "Kiosks"),

@@ -29,9 +29,7 @@ def cached_free_starts(reference_db: Path) -> set[str] | None:
     if row is None:
         return None
     items = json.loads(bytes(row[0]))["items"]
-    return {
-        datetime.fromisoformat(i["start"]).isoformat() for i in items if i["room_id"] == ROOM
-    }
+    return {datetime.fromisoformat(i["start"]).isoformat() for i in items if i["room_id"] == ROOM}
 
 
 def booking_request(start: datetime) -> tuple[str, bytes]:

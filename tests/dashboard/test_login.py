@@ -37,7 +37,12 @@ def test_post_without_csrf_token_is_refused(hub: DashboardHub, browser: BrowserC
     assert answer.status == 403
     forged = browser.request.post(
         f"{hub.url}/staff",
-        form={"username": "mallory", "password": "0123456789ab", "role": "admin", "csrf_token": "x"},
+        form={
+            "username": "mallory",
+            "password": "0123456789ab",
+            "role": "admin",
+            "csrf_token": "x",
+        },
         max_redirects=0,
     )
     assert forged.status == 403
@@ -46,7 +51,9 @@ def test_post_without_csrf_token_is_refused(hub: DashboardHub, browser: BrowserC
     expect(page.locator("#audit")).to_contain_text("login")
 
 
-def test_login_form_without_its_token_is_refused(hub: DashboardHub, browser: BrowserContext) -> None:
+def test_login_form_without_its_token_is_refused(
+    hub: DashboardHub, browser: BrowserContext
+) -> None:
     answer = browser.request.post(
         f"{hub.url}/login", form={"username": "admin", "password": "x"}, max_redirects=0
     )

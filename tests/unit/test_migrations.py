@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-import hub.dashboard.models  # noqa: F401  (the dashboard's tables join Base.metadata)
+import hub.dashboard.models  # (the dashboard's tables join Base.metadata)
 import hub.domain  # noqa: F401  (the domain's tables join Base.metadata)
 from hub.db import MIGRATIONS_DIR, make_engine, migrate
 from hub.models import Base

@@ -40,10 +40,10 @@ def rooms_page(
     context: DashboardContext = request.app.state.context
     moment = now()
     shown = day or local_day(moment)
-    first = shown - timedelta(days=shown.weekday()) if view == "week" else shown
+    # A rolling week from the chosen day: staff plan forwards, whatever the weekday.
     step = timedelta(days=7 if view == "week" else 1)
     with Web.of(request).sessions() as session:
-        cal = calendar(session, first, 7 if view == "week" else 1, station, moment)
+        cal = calendar(session, shown, 7 if view == "week" else 1, station, moment)
     t = translator(request_lang(request))
     return render(
         request,

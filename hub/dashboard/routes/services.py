@@ -48,7 +48,10 @@ def services_page(
             "item": item,
             "who": names.get((row.credential_kind, row.credential))
             or short_credential(row.credential_kind, row.credential),
-            "moves": sorted(m.value for m in ALLOWED_MOVES[ServiceRequestStatus(row.status)]),
+            "moves": sorted(
+                (m.value for m in ALLOWED_MOVES[ServiceRequestStatus(row.status)]),
+                key=lambda move_to: move_to == ServiceRequestStatus.DECLINED.value,
+            ),
         }
         for row, item in rows
     ]
