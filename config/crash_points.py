@@ -7,7 +7,8 @@ about. A process started with ``LIANXIN_CRASH_AT=name`` (optionally
 that point. Unset, a crash point costs one dictionary lookup.
 
 Points: ``kiosk_after_outbox_write`` (scan durable, not yet published),
-``hub_after_commit`` (request stored, reply not yet sent).
+``hub_after_commit`` (request stored, reply not yet sent),
+``central_after_commit`` (a batch stored at central, not yet answered).
 """
 
 from __future__ import annotations

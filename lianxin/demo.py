@@ -45,6 +45,7 @@ def run_demo(
     try:
         network.broker.start()
         say(f"broker {network.broker_info.name} on port {network.broker_info.port}")
+        network.start_central()
         network.start_hub(demo_data=True)
         key_file = write_id_hash_key(run_dir / "id-hash.key")
         for index in range(1, kiosks + 1):
@@ -69,13 +70,26 @@ def run_demo(
         network.stop_reading()
         if network.wait_drained(DRAIN_TIMEOUT_S) is None:
             say("outboxes did not drain in time")
+        if not network.wait_synced(DRAIN_TIMEOUT_S):
+            say("the hub did not finish sending to central in time")
     finally:
         for simulator in simulators:
             simulator.stop()
         network.stop_all()
     counts = network.tally()
-    print(json.dumps({"kiosks": kiosks, **counts.as_dict(), "broker": network.broker_info.name}))
-    return 0 if counts.lost == 0 and counts.duplicates == 0 else 1
+    central_stored = network.central_stored()
+    print(
+        json.dumps(
+            {
+                "kiosks": kiosks,
+                **counts.as_dict(),
+                "central_stored": central_stored,
+                "broker": network.broker_info.name,
+            }
+        )
+    )
+    ok = counts.lost == 0 and counts.duplicates == 0 and central_stored == counts.stored
+    return 0 if ok else 1
 
 
 def say(text: str) -> None:

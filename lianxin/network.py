@@ -15,6 +15,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
+from central.local import LocalCentral, stored_events, write_local_central
 from kiosk.headless import READING_STOPPED
 from lianxin.broker import BrokerInfo, BrokerKind, BrokerProcess, free_port
 from lianxin.processes import RoleProcess
@@ -46,6 +49,8 @@ class LocalNetwork:
         self.hub_http_port = free_port()
         self.hub: RoleProcess | None = None
         self.kiosks: list[KioskHandle] = []
+        self.central: LocalCentral | None = None
+        self.central_process: RoleProcess | None = None
 
     @property
     def broker_info(self) -> BrokerInfo:
@@ -56,6 +61,21 @@ class LocalNetwork:
         return f"sqlite:///{self.run_dir / 'hub.db'}"
 
     # -- starting ---------------------------------------------------------------
+
+    def start_central(self, timeout_s: float = 60.0) -> LocalCentral:
+        """Central records on a free port; the hub started after this syncs to it."""
+        port = free_port()
+        self.central = write_local_central(self.run_dir, port, "local-hub")
+        self.central_process = RoleProcess(
+            ["central", "--config", str(self.central.config)], self.run_dir / "central.log"
+        )
+        self.central_process.start()
+        deadline = time.monotonic() + timeout_s
+        while not _http_ok(f"http://127.0.0.1:{port}/healthz"):
+            if not self.central_process.alive or time.monotonic() > deadline:
+                raise RuntimeError(f"central did not start; see {self.run_dir / 'central.log'}")
+            time.sleep(POLL_S)
+        return self.central
 
     def start_hub(self, *, stations: int = 10, demo_data: bool = False) -> RoleProcess:
         info = self.broker.info
@@ -69,7 +89,8 @@ class LocalNetwork:
             'hub_id = "local-hub"\ndatabase_url = "sqlite:///hub.db"\n'
             f"shared_subscription = {'true' if info.shared_subscriptions else 'false'}\n"
             f"demo_data = {'true' if demo_data else 'false'}\n"
-            f"{broker_toml(info)}\n[http]\nport = {self.hub_http_port}\n{station_tables}",
+            f"{broker_toml(info)}\n[http]\nport = {self.hub_http_port}\n{station_tables}"
+            + (self.central.hub_section() if self.central is not None else ""),
             encoding="utf-8",
         )
         self.hub = RoleProcess(["hub", "--config", str(config)], self.run_dir / "hub.log")
@@ -88,12 +109,7 @@ class LocalNetwork:
         raise RuntimeError("the hub did not become healthy in time; see hub.log")
 
     def hub_healthy(self) -> bool:
-        url = f"http://127.0.0.1:{self.hub_http_port}/healthz"
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                return bool(json.load(answer).get("ok"))
-        except OSError:
-            return False  # not listening yet, or 503 while it connects
+        return _http_ok(f"http://127.0.0.1:{self.hub_http_port}/healthz")
 
     def add_kiosk(
         self,
@@ -167,6 +183,28 @@ class LocalNetwork:
             time.sleep(POLL_S)
         return None
 
+    def wait_synced(self, timeout_s: float) -> bool:
+        """Until the hub has nothing left to send to central (none waiting, none parked)."""
+        deadline = time.monotonic() + timeout_s
+        engine = create_engine(self.hub_database_url)
+        try:
+            while time.monotonic() < deadline:
+                with engine.connect() as connection:
+                    unsent = connection.execute(
+                        text("SELECT COUNT(*) FROM sync_outbox WHERE sent_at IS NULL")
+                    ).scalar_one()
+                if unsent == 0:
+                    return True
+                time.sleep(POLL_S)
+            return False
+        finally:
+            engine.dispose()
+
+    def central_stored(self) -> int | None:
+        if self.central is None:
+            return None
+        return stored_events(self.central.database_url, self.central.config.parent)
+
     def tally(self) -> Tally:
         return tally([k.outbox for k in self.kiosks if k.outbox.exists()], self.hub_database_url)
 
@@ -175,6 +213,8 @@ class LocalNetwork:
             kiosk.process.terminate()
         if self.hub is not None:
             self.hub.terminate()
+        if self.central_process is not None:
+            self.central_process.terminate()
         self.broker.stop()
 
 
@@ -186,3 +226,12 @@ def broker_toml(
         f'[broker]\nhost = "{info.host}"\nport = {info.port}\nprotocol = "{info.protocol}"\n'
         f"reconnect_min_s = {reconnect_min_s}\nreconnect_max_s = {reconnect_max_s}\n"
     )
+
+
+def _http_ok(url: str) -> bool:
+    """True when ``url`` answers 200 with a JSON body whose "ok" is true."""
+    try:
+        with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310 - http:// we built
+            return bool(json.load(answer).get("ok"))
+    except OSError:
+        return False  # not listening yet, or 503 while it connects

@@ -38,5 +38,5 @@ def test_headless_demo_stores_every_scan_once(tmp_path: Path, broker: str, name:
     assert result.returncode == 0, result.stderr
     last = json.loads(result.stdout.strip().splitlines()[-1])
     assert last["kiosks"] == 3 and last["broker"] == name
-    assert last["scans"] == last["acked"] == last["stored"] > 0
+    assert last["scans"] == last["acked"] == last["stored"] == last["central_stored"] > 0
     assert (last["duplicates"], last["lost"]) == (0, 0)

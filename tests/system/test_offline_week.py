@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).parents[2] / "bench" / "offline_week.py"
 SCANS = 100_000
 # The kiosk keeps only the in-flight window in memory; 10,000 scans peak
@@ -19,6 +21,7 @@ SCANS = 100_000
 KIOSK_MEMORY_BOUND_MB = 100
 
 
+@pytest.mark.timeout(1500)  # a hundred thousand durable round trips on a busy machine
 def test_week_of_queued_scans_drains_with_bounded_memory() -> None:
     result = subprocess.run(
         [sys.executable, str(BENCH), "--scans", str(SCANS), "--rate", "5000"],
