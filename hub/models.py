@@ -140,3 +140,9 @@ class SyncCursor(Base):
     feed: Mapped[str] = mapped_column(String(32), primary_key=True)
     cursor: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# Every table's model must be loaded wherever the metadata is used (the
+# migration check, create_all in tests): the domain's and the dashboard's too.
+import hub.dashboard.models  # noqa: E402, F401
+import hub.domain.models  # noqa: E402, F401

@@ -125,6 +125,7 @@ def test_provisioned_kiosk_checks_in_over_tls(deployment: Deployment, tmp_path: 
         '[reader]\nsynthetic_count = 5\nsynthetic_interval_s = 0.05\ndriver = "synthetic"',
     )
     config.write_text(text, encoding="utf-8")
+    wait_until(lambda: "event=ready" in hub.log(), 30, "hub ready")  # migrated, subscribed
     kiosk = RoleProcess(["kiosk", "--headless", "--config", str(config)], tmp_path / "k1.log")
     kiosk.start()
     try:
