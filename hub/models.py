@@ -144,5 +144,5 @@ class SyncCursor(Base):
 
 # Every table's model must be loaded wherever the metadata is used (the
 # migration check, create_all in tests): the domain's and the dashboard's too.
-import hub.dashboard.models  # noqa: E402, F401
+import hub.dashboard.models  # noqa: E402
 import hub.domain.models  # noqa: E402, F401
