@@ -146,3 +146,4 @@ class SyncCursor(Base):
 # migration check, create_all in tests): the domain's and the dashboard's too.
 import hub.dashboard.models  # noqa: E402
 import hub.domain.models  # noqa: E402, F401
+import hub.lease_models  # noqa: E402, F401

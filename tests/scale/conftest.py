@@ -1,0 +1,12 @@
+"""Fixtures for scale-out tests: the domain suite's Mosquitto and PostgreSQL fixtures.
+
+The PostgreSQL database is made fresh for the session and dropped after
+(see tests/domain/conftest.py); with no server to be had, the PostgreSQL
+tests are skipped with the reason in the summary, never silently.
+"""
+
+from __future__ import annotations
+
+from tests.domain.conftest import broker, postgres_url
+
+__all__ = ["broker", "postgres_url"]
