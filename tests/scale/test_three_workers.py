@@ -91,6 +91,7 @@ def test_killing_the_lease_holder_loses_nothing_and_moves_the_singletons(
         holder = wait_until(
             lambda: _one_holder_of_everything(workers), 60, "one worker holds every singleton"
         )
+        assert holder is not None
         survivors = [worker for worker in workers if worker is not holder]
         for kiosk in kiosks:
             kiosk.start()
@@ -107,7 +108,7 @@ def test_killing_the_lease_holder_loses_nothing_and_moves_the_singletons(
             60,
             "a surviving worker takes over every once-only job",
         )
-        assert new_holder in survivors
+        assert new_holder is not None and new_holder in survivors
         assert "lease_acquired" in (new_holder.directory / "hub.log").read_text("utf-8")
 
         wait_until(crowd.all_answered, 120, "every booking request answered")
