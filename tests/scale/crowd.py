@@ -64,7 +64,9 @@ class BookingCrowd:
                 }
                 topic = request_topic("st01", kiosk, "booking_create")
                 self.requests[request_id] = (topic, json.dumps(envelope).encode())
-        self._client = mqtt.Client(CallbackAPIVersion.VERSION2, "booking-crowd", protocol=5)
+        self._client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, "booking-crowd", protocol=mqtt.MQTTv5
+        )
         self._client.on_message = self._on_reply
         subscribed = threading.Event()
         self._client.on_subscribe = lambda *_args: subscribed.set()
