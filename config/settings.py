@@ -102,6 +102,9 @@ class HubSettings(_Section):
     central: CentralLinkSettings | None = None
     dashboard: DashboardSettings | None = None
     retention: RetentionSettings = RetentionSettings()
+    # The private key that opens visitors' sealed phone numbers (the staff
+    # dashboard, on request); its public half goes to the kiosks.
+    phone_key_file: str | None = None
     # Requests a second one kiosk may send on average, and its burst; above
     # that the hub drops them unanswered (the kiosk resends later).
     kiosk_rate_per_s: Annotated[float, Field(gt=0)] = 200.0
@@ -135,6 +138,9 @@ class KioskSettings(_Section):
     kiosk: Name
     data_dir: str = "kiosk-data"
     id_hash_key_file: str | None = None
+    # The hub's public key for sealing visitors' phone numbers; without it the
+    # kiosk does not take visitor registrations.
+    phone_key_file: str | None = None
     default_lang: Literal["zh_CN", "en"] = "zh_CN"
     broker: BrokerSettings = BrokerSettings()
     reader: ReaderSettings = ReaderSettings()

@@ -24,6 +24,7 @@ from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.requests import RequestWriter
 from kiosk.core.synthetic import SyntheticReader
 from protocol.replies import ReaderHealth
+from protocol.sealing import read_key
 
 log = logging.getLogger(__name__)
 READING_STOPPED = "reading.stopped"
@@ -58,6 +59,13 @@ def open_reader(settings: KioskSettings, config_path: Path, recorded: int = 0) -
     )
 
 
+def phone_key(settings: KioskSettings, config_path: Path) -> bytes | None:
+    """The hub's public key for sealing phone numbers, if this kiosk has one."""
+    if settings.phone_key_file is None:
+        return None
+    return read_key(resolve_path(config_path, settings.phone_key_file))
+
+
 def reader_health(reader: ScanSource | None) -> ReaderHealth:
     """The reader's health as the status message spells it."""
     if reader is None:
@@ -82,7 +90,9 @@ def run_headless(
             extra={"event": "outbox_pruned", "station": settings.station, "kiosk": settings.kiosk},
         )
     reference = ReferenceCache(data_dir / "reference.db", settings.station)
-    writer = RequestWriter(outbox, settings.station, settings.kiosk)
+    writer = RequestWriter(
+        outbox, settings.station, settings.kiosk, phone_key=phone_key(settings, config_path)
+    )
     reader = open_reader(settings, config_path, recorded=outbox.counts().total)
     link = HubLink(
         settings,

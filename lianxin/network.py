@@ -23,6 +23,7 @@ from lianxin.broker import BrokerInfo, BrokerKind, BrokerProcess, free_port
 from lianxin.processes import RoleProcess
 from lianxin.simulators import ReaderSimulator
 from lianxin.tally import Tally, tally, waiting
+from protocol.sealing import write_key_pair
 
 POLL_S = 0.1
 
@@ -50,6 +51,11 @@ class LocalNetwork:
         self.hub: RoleProcess | None = None
         self.kiosks: list[KioskHandle] = []
         self.central: LocalCentral | None = None
+        # Visitors' phones are sealed to the hub's key: private for the hub, public for kiosks.
+        self.phone_key = run_dir / "phone.key"
+        self.phone_public_key = run_dir / "phone.pub"
+        if not self.phone_key.exists():
+            write_key_pair(self.phone_key, self.phone_public_key)
         self.central_process: RoleProcess | None = None
 
     @property
@@ -89,6 +95,7 @@ class LocalNetwork:
             'hub_id = "local-hub"\ndatabase_url = "sqlite:///hub.db"\n'
             f"shared_subscription = {'true' if info.shared_subscriptions else 'false'}\n"
             f"demo_data = {'true' if demo_data else 'false'}\n"
+            f'phone_key_file = "{self.phone_key}"\n'
             f"{broker_toml(info)}\n[http]\nport = {self.hub_http_port}\n{station_tables}"
             + (self.central.hub_section() if self.central is not None else ""),
             encoding="utf-8",
@@ -144,6 +151,7 @@ class LocalNetwork:
         config = self.run_dir / f"kiosk-{index}.toml"
         config.write_text(
             f'station = "{station}"\nkiosk = "k{index}"\ndata_dir = "kiosk-{index}"\n{key}'
+            f'phone_key_file = "{self.phone_public_key}"\n'
             f"{broker_toml(self.broker.info)}\n{reader_toml}\n"
             f"[pacing]\nresend_after_s = {resend_after_s}\nmax_per_second = {max_per_second}\n"
             f"max_in_flight = {max_in_flight}\n",

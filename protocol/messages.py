@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from protocol.ids import REQUEST_ID_PATTERN
+from protocol.sealing import SEALED_PATTERN
 from protocol.topics import NAME_PATTERN
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -107,7 +108,14 @@ class VisitorRegisterBody(_Strict):
     """A person with no card the centre knows; consent is required, not optional."""
 
     name: Annotated[str, Field(min_length=1, max_length=30)]
-    phone: Annotated[str, Field(pattern=r"^\+?[0-9]{5,15}$")]
+    # The number itself never travels or rests in clear: sealed at the kiosk to
+    # the hub's public key (protocol.sealing), with a masked form for people.
+    phone_sealed: Annotated[
+        str, Field(pattern=SEALED_PATTERN, description="phone sealed to the hub's key")
+    ]
+    phone_masked: Annotated[
+        str, Field(pattern=r"^\+?[0-9*]{5,16}$", description="e.g. 138****8000")
+    ]
     consent: Literal[True]
     consent_version: Annotated[str, Field(min_length=1, max_length=16)]
     credential: Credential | None = None

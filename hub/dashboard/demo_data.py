@@ -27,6 +27,7 @@ from hub.models import RosterEntry, SyncEvent
 from protocol.ids import new_request_id
 from protocol.messages import REQUEST_MODELS, MessageType
 from protocol.replies import KioskStatus
+from protocol.sealing import mask_phone, new_key_pair, seal
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "明华伟芳娜敏静丽强磊军洋勇艳杰娟涛超"
@@ -41,6 +42,10 @@ class _Clock:
 
     def __call__(self) -> datetime:
         return self.moment
+
+
+# Screenshots only: phones are sealed to a throwaway key nobody keeps.
+_DEMO_PHONE_KEY = new_key_pair()[1]
 
 
 def build_demo(
@@ -184,7 +189,8 @@ def _bookings_and_more(
             now - timedelta(hours=2),
             {
                 "name": name,
-                "phone": phone,
+                "phone_sealed": seal(_DEMO_PHONE_KEY, phone),
+                "phone_masked": mask_phone(phone),
                 "consent": True,
                 "consent_version": "2026-01",
                 "credential": None,

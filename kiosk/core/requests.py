@@ -33,15 +33,23 @@ from protocol.messages import (
     VisitorRegisterBody,
     VisitorRegisterRequest,
 )
+from protocol.sealing import mask_phone, seal
 from protocol.topics import request_topic
 
 Lang = Literal["zh_CN", "en"]
 
 
+class PhoneKeyMissing(ValueError):
+    """This kiosk has no hub public key, so it cannot take a phone number."""
+
+
 class RequestWriter:
     """Writes one request per intent to the outbox; durable when a method returns."""
 
-    def __init__(self, outbox: Outbox, station: str, kiosk: str) -> None:
+    def __init__(
+        self, outbox: Outbox, station: str, kiosk: str, phone_key: bytes | None = None
+    ) -> None:
+        self._phone_key = phone_key
         self._outbox = outbox
         self._station = station
         self._kiosk = kiosk
@@ -132,10 +140,18 @@ class RequestWriter:
         credential: Credential | None = None,
         lang: Lang = "zh_CN",
     ) -> OutboxEntry:
-        """Register a person without a known card; only call after explicit consent."""
+        """Register a person without a known card; only call after explicit consent.
+
+        The phone is sealed to the hub's public key here, so the outbox, the
+        broker and every database after it hold only the sealed and masked
+        forms. Raises PhoneKeyMissing when this kiosk was given no hub key.
+        """
+        if self._phone_key is None:
+            raise PhoneKeyMissing("visitor registration needs the hub's phone key (phone_key_file)")
         body = VisitorRegisterBody(
             name=name,
-            phone=phone,
+            phone_sealed=seal(self._phone_key, phone),
+            phone_masked=mask_phone(phone),
             consent=True,
             consent_version=consent_version,
             credential=credential,

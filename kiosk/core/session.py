@@ -23,6 +23,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -33,7 +34,7 @@ from kiosk.core import session_data as data
 from kiosk.core.calendar import booking_days, day_slots
 from kiosk.core.history import RequestHistory
 from kiosk.core.outbox import OutboxCounts
-from kiosk.core.requests import RequestWriter, credential_of
+from kiosk.core.requests import PhoneKeyMissing, RequestWriter, credential_of
 from kiosk.core.session_views import (
     Action,
     Named,
@@ -52,6 +53,8 @@ from kiosk.core.session_views import (
 )
 from protocol.messages import Lang, MessageType
 from protocol.replies import Reply, ReplyStatus
+
+log = logging.getLogger(__name__)
 
 RESULT_TIMEOUT_S = 12.0  # the greeting stays this long without a touch
 DEFAULT_IDLE_TIMEOUT_S = 30.0  # other screens; the hub's config snapshot overrides
@@ -314,13 +317,21 @@ class KioskSession:
                 self._set(visitor=dataclasses.replace(form, error=error))
                 return
             person = view.person
-            entry = self._writer.visitor_register(
-                form.name.strip(),
-                form.phone.strip(),
-                consent_version=CONSENT_VERSION,
-                credential=person.credential if person is not None else None,
-                lang=view.lang,
-            )
+            try:
+                entry = self._writer.visitor_register(
+                    form.name.strip(),
+                    form.phone.strip(),
+                    consent_version=CONSENT_VERSION,
+                    credential=person.credential if person is not None else None,
+                    lang=view.lang,
+                )
+            except PhoneKeyMissing:
+                log.error(
+                    "visitor registration refused: no phone key configured",
+                    extra={"event": "visitor_unavailable"},
+                )
+                self._set(visitor=dataclasses.replace(form, error="unavailable"))
+                return
             self._queued(entry.request_id)
 
     def back(self) -> None:

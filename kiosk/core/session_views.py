@@ -142,9 +142,8 @@ class VisitorForm:
     name: str = ""
     phone: str = ""
     consent: bool = False
-    error: str | None = (
-        None  # "name_required" | "name_invalid" | "phone_invalid" | "consent_required"
-    )
+    # "name_required" | "name_invalid" | "phone_invalid" | "consent_required" | "unavailable"
+    error: str | None = None
 
 
 @dataclass(frozen=True)

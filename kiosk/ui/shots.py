@@ -32,6 +32,7 @@ from kiosk.ui.theme import unit_for
 from protocol.codec import encode
 from protocol.messages import Lang
 from protocol.replies import Reply, ReplyStatus
+from protocol.sealing import new_key_pair
 
 FRAMES_PER_SHOT = 4  # wrapped text settles its height over a few layout passes
 HUB_WORDS = {
@@ -65,7 +66,8 @@ class ShotCore:
         self.history = RequestHistory(self.directory / "outbox.db")
         self.session = KioskSession(
             station=demo_data.STATION,
-            writer=RequestWriter(self.outbox, demo_data.STATION, "k1"),
+            # Screenshots seal phones to a throwaway key nobody keeps.
+            writer=RequestWriter(self.outbox, demo_data.STATION, "k1", phone_key=new_key_pair()[1]),
             reference=self.reference,
             history=self.history,
             status=lambda: Status(

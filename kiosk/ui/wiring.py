@@ -26,7 +26,7 @@ from kiosk.core.requests import RequestWriter
 from kiosk.core.resync import ResyncingHubLink
 from kiosk.core.session import KioskSession
 from kiosk.core.session_views import Status
-from kiosk.headless import open_reader, reader_health
+from kiosk.headless import open_reader, phone_key, reader_health
 from protocol.messages import Lang
 from protocol.replies import Reply
 
@@ -95,7 +95,9 @@ def build_core(
     outbox = Outbox(data_dir / "outbox.db")
     reference = ReferenceCache(data_dir / "reference.db", settings.station)
     history = RequestHistory(data_dir / "outbox.db")
-    writer = RequestWriter(outbox, settings.station, settings.kiosk)
+    writer = RequestWriter(
+        outbox, settings.station, settings.kiosk, phone_key=phone_key(settings, config_path)
+    )
     reader = open_reader(settings, config_path)
     replies: list[KioskSession] = []
 

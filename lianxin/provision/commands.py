@@ -6,8 +6,9 @@ Everything lands in one deployment directory (default ``deploy/``):
     deploy/id-hash.key            the per-deployment ID-number hash key (0600)
     deploy/ca/ca.pem, ca.key      the local CA
     deploy/broker/                mosquitto.conf, passwords, acl, TLS key and cert
-    deploy/hub/<hub>/             hub.toml, broker.password, ca.pem
-    deploy/kiosks/<st>-<kiosk>/   kiosk.toml, broker.password, ca.pem, id-hash.key
+    deploy/phone.key, phone.pub   the hub's key pair for sealing visitors' phone numbers
+    deploy/hub/<hub>/             hub.toml, broker.password, ca.pem, phone.key
+    deploy/kiosks/<st>-<kiosk>/   kiosk.toml, broker.password, ca.pem, id-hash.key, phone.pub
 
 Copy a kiosk's folder to that kiosk and nothing else: it holds only that
 kiosk's own credential.
@@ -27,6 +28,7 @@ from lianxin.provision.broker import write_broker_files
 from lianxin.provision.ca import ensure_ca
 from lianxin.provision.registry import Registry
 from lianxin.provision.secrets import write_secret
+from protocol.sealing import write_key_pair
 
 DEFAULT_PORT = 8883
 
@@ -79,10 +81,11 @@ def _provision_kiosk(deploy: Path, registry: Registry, station: str, kiosk: str)
     _credentials(deploy, folder, password)
     shutil.copyfile(_id_hash_key(deploy), folder / "id-hash.key")
     os.chmod(folder / "id-hash.key", 0o600)
+    shutil.copyfile(_phone_keys(deploy)[1], folder / "phone.pub")
     config = folder / "kiosk.toml"
     config.write_text(
         f'station = "{station}"\nkiosk = "{kiosk}"\ndata_dir = "kiosk-data"\n'
-        'id_hash_key_file = "id-hash.key"\n\n'
+        'id_hash_key_file = "id-hash.key"\nphone_key_file = "phone.pub"\n\n'
         f'[broker]\nhost = "{endpoint["host"]}"\nport = {endpoint["port"]}\nprotocol = "5"\n'
         f'username = "{principal.username}"\npassword_file = "broker.password"\n'
         'tls_ca_file = "ca.pem"\n\n'
@@ -100,9 +103,12 @@ def _provision_hub(deploy: Path, registry: Registry, hub_id: str) -> Path:
     endpoint = _endpoint(deploy)
     folder = deploy / "hub" / hub_id
     _credentials(deploy, folder, password)
+    shutil.copyfile(_phone_keys(deploy)[0], folder / "phone.key")
+    os.chmod(folder / "phone.key", 0o600)
     config = folder / "hub.toml"
     config.write_text(
-        f'hub_id = "{hub_id}"\ndatabase_url = "sqlite:///hub.db"\nshared_subscription = true\n\n'
+        f'hub_id = "{hub_id}"\ndatabase_url = "sqlite:///hub.db"\nshared_subscription = true\n'
+        'phone_key_file = "phone.key"\n\n'
         f'[broker]\nhost = "{endpoint["host"]}"\nport = {endpoint["port"]}\nprotocol = "5"\n'
         f'username = "{principal.username}"\npassword_file = "broker.password"\n'
         'tls_ca_file = "ca.pem"\n',
@@ -122,6 +128,14 @@ def _id_hash_key(deploy: Path) -> Path:
     if not path.exists():
         write_secret(path, os.urandom(32).hex() + "\n")
     return path
+
+
+def _phone_keys(deploy: Path) -> tuple[Path, Path]:
+    """The hub's key pair for visitors' phone numbers: (private, public), made once."""
+    private, public = deploy / "phone.key", deploy / "phone.pub"
+    if not private.exists():
+        write_key_pair(private, public)
+    return private, public
 
 
 def _endpoint(deploy: Path) -> dict[str, object]:

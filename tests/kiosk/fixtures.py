@@ -27,6 +27,7 @@ from protocol.reference import (
     StationConfig,
 )
 from protocol.replies import Reply, ReplyStatus
+from protocol.sealing import new_key_pair
 
 KNOWN_CARD = "3C00CE754C"
 MEMBER_CARD = "0A1B2C3D4E"
@@ -164,7 +165,8 @@ class Core:
         if self.with_reference:
             for payload in reference_payloads(datetime.now(UTC), running=self.running):
                 self.reference.offer(payload)
-        self.writer = RequestWriter(self.outbox, STATION, "k1")
+        self.phone_private, phone_public = new_key_pair()
+        self.writer = RequestWriter(self.outbox, STATION, "k1", phone_key=phone_public)
         self.history = RequestHistory(self.directory / "outbox.db")
         self.pins: list[str] = []
         self.resyncs = 0

@@ -12,6 +12,7 @@ import pytest
 from kiosk.core.session import RESULT_TIMEOUT_S
 from kiosk.core.session_views import Action, Screen
 from protocol.replies import ReplyStatus
+from protocol.sealing import open_sealed
 from tests.kiosk.fixtures import KNOWN_CARD, MEMBER_CARD, UNKNOWN_CARD, Core, scan_of
 
 
@@ -232,6 +233,24 @@ def test_visitor_registration_requires_consent_and_a_phone(core: Core) -> None:
     body = stored["body"]
     assert isinstance(body, dict) and body["consent"] is True
     assert body["credential"] == {"kind": "rfid_em4100", "value": UNKNOWN_CARD}
+    # The number is on disk only sealed to the hub's key, and masked.
+    assert "13800138000" not in json.dumps(stored)
+    assert body["phone_masked"] == "138****8000"
+    assert open_sealed(core.phone_private, str(body["phone_sealed"])) == "13800138000"
+
+
+def test_a_kiosk_without_the_hubs_phone_key_refuses_visitors_plainly(tmp_path: Path) -> None:
+    core = Core(tmp_path)
+    try:
+        core.writer._phone_key = None  # a kiosk provisioned without phone_key_file
+        core.session.scan(scan_of(UNKNOWN_CARD))
+        core.session.open(Action.VISITOR)
+        core.session.set_visitor(name="Li Hua", phone="13800138000", consent=True)
+        core.session.submit_visitor()
+        assert core.session.view.visitor.error == "unavailable"
+        assert [p["type"] for p in _payloads(core)] == ["check_in"]  # only the card's swipe
+    finally:
+        core.close()
 
 
 def test_member_registration_for_members_only(core: Core) -> None:

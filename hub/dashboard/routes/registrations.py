@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hub.dashboard import audit
 from hub.dashboard.i18n import translator
-from hub.dashboard.identity import mask_name, mask_phone, masked_names, short_credential
+from hub.dashboard.identity import mask_name, masked_names, short_credential
 from hub.dashboard.models import RegistrationReview
 from hub.dashboard.staff_sessions import Staff
 from hub.dashboard.web import Web, current_staff, now, render, request_lang, staff_for_change
@@ -50,7 +50,7 @@ def registrations_page(
             {
                 "row": v,
                 "name": mask_name(v.name),
-                "phone": mask_phone(v.phone),
+                "phone": v.phone_masked,
                 "review": reviews.get(("visitor", v.id)),
             }
             for v in visitors

@@ -15,6 +15,7 @@ ERRORS = {
     "name_required": N_("Please enter your name"),
     "name_invalid": N_("Please use letters and digits only"),
     "phone_invalid": N_("Please enter a phone number (digits only)"),
+    "unavailable": N_("Visitor registration is not set up at this kiosk; please ask staff"),
     "consent_required": N_("Please read the notice and tick your consent"),
 }
 
