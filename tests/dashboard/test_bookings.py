@@ -24,8 +24,11 @@ def cached_free_starts(reference_db: Path) -> set[str] | None:
     """The free slot starts of ROOM in the kiosk's on-disk slots snapshot (None: none yet)."""
     if not reference_db.exists():
         return None
-    with sqlite3.connect(reference_db) as db:
-        row = db.execute("SELECT payload FROM snapshots WHERE name = 'slots'").fetchone()
+    try:
+        with sqlite3.connect(reference_db) as db:
+            row = db.execute("SELECT payload FROM snapshots WHERE name = 'slots'").fetchone()
+    except sqlite3.OperationalError:  # the kiosk made the file but not yet its table
+        return None
     if row is None:
         return None
     items = json.loads(bytes(row[0]))["items"]
