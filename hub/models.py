@@ -144,6 +144,6 @@ class SyncCursor(Base):
 
 # Every table's model must be loaded wherever the metadata is used (the
 # migration check, create_all in tests): the domain's and the dashboard's too.
-import hub.dashboard.models  # noqa: E402
-import hub.domain.models  # noqa: E402, F401
-import hub.lease_models  # noqa: E402, F401
+from hub import lease_models as _lease_models  # noqa: E402, F401
+from hub.dashboard import models as _dashboard_models  # noqa: E402, F401
+from hub.domain import models as _domain_models  # noqa: E402, F401
