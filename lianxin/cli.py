@@ -23,6 +23,14 @@ def main(argv: list[str] | None = None) -> int:
         return _devices("reader_main", argv[1:])
     if argv[:2] == ["sim", "reader"]:
         return _devices("sim_main", argv[2:])
+    if argv[:2] == ["hub", "create-staff"]:
+        from hub.dashboard.accounts_cli import create_staff_main  # noqa: PLC0415
+
+        return create_staff_main(argv[2:])
+    if argv[:1] == ["dashboard-screenshots"]:
+        from hub.dashboard.screenshots import main as screenshots_main  # noqa: PLC0415
+
+        return screenshots_main(argv[1:])
     if argv[:1] == ["provision"]:
         from lianxin.provision.commands import provision_main  # noqa: PLC0415
 
