@@ -5,16 +5,25 @@ id in the ``inbox`` table, applies the decision, stores the reply, and
 commits. A copy of a request that was already committed gets the stored
 reply back (marked ``duplicate``) and changes nothing, across hub restarts
 and across hub workers, because the claim is the table's primary key.
+
+``Inbox.accept_batch`` does the same for many requests in ONE transaction
+(group commit: one fsync for the lot). Each new request runs in its own
+savepoint, so a request refused by a constraint (a twin another worker
+committed first) rolls back alone; if the batch transaction itself fails,
+the batch is retried one request at a time, so one poisoned request cannot
+block the others.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +36,16 @@ from protocol.replies import JsonScalar, Reply, ReplyStatus
 
 log = logging.getLogger(__name__)
 CLOCK_SKEW_WARNING = timedelta(minutes=5)
+# Ids per "already stored?" query: well under SQLite's bound-parameter limit.
+_LOOKUP_CHUNK = 500
+_INBOX = cast(Table, InboxEntry.__table__)
+_OUTBOX = cast(Table, SyncEvent.__table__)
+# One executemany for the replies of a whole batch, by primary key.
+_STORE_REPLY = (
+    update(_INBOX)
+    .where(_INBOX.c.request_id == bindparam("rid"))
+    .values(status=bindparam("st"), code=bindparam("cd"), reply_json=bindparam("rj"))
+)
 
 
 def utc_now() -> datetime:
@@ -35,8 +54,35 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Accepted:
+    """The answer to a request, durable (committed) by the time it is returned.
+
+    ``encoded`` is the reply as sent on the wire when the inbox already made
+    it (the stored ``reply_json``), so the worker need not encode it again.
+    """
+
     reply: Reply
     duplicate: bool
+    encoded: bytes | None = None
+
+    def payload(self) -> bytes:
+        return self.encoded if self.encoded is not None else encode(self.reply)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Handling raised: nothing of this request is stored; the kiosk will resend it."""
+
+    error: Exception
+
+
+Answer = Accepted | Failed
+
+
+@dataclass(frozen=True)
+class _Applied:
+    accepted: Accepted
+    reply_row: dict[str, Any]
+    event_row: dict[str, Any] | None
 
 
 class Inbox:
@@ -84,25 +130,108 @@ class Inbox:
             return Accepted(stored, duplicate=stored.duplicate)
         return Accepted(reply, duplicate=False)
 
+    def accept_batch(self, requests: Sequence[Request]) -> list[Answer]:
+        """Apply each request once, all in one transaction; durable when this returns.
+
+        Answers come back in the order of ``requests``. A request already
+        stored, or sent twice in the batch, gets the stored reply marked
+        ``duplicate``; a ``Failed`` answer means nothing of it was stored.
+        """
+        if not requests:
+            return []
+        try:
+            return self._accept_together(requests)
+        except Exception:
+            log.warning(
+                "a batch of %d requests failed; retrying them one by one",
+                len(requests),
+                exc_info=True,
+                extra={"event": "batch_failed"},
+            )
+        return [self._accept_alone(request) for request in requests]
+
+    def _accept_alone(self, request: Request) -> Answer:
+        try:
+            return self.accept(request)
+        except Exception as error:  # noqa: BLE001 - the worker logs and counts it
+            return Failed(error)
+
+    def _accept_together(self, requests: Sequence[Request]) -> list[Answer]:
+        received_at = self._clock()
+        answers: list[Answer | None] = [None] * len(requests)
+        after_commit: list[int] = []  # answered from the stored reply once committed
+        with self._sessions.begin() as session:
+            _begin_writing(session)
+            stored = _stored_rows(session, {request.id for request in requests})
+            claimed: set[str] = set()
+            reply_rows: list[dict[str, Any]] = []
+            event_rows: list[dict[str, Any]] = []
+            for index, request in enumerate(requests):
+                row = stored.get(request.id)
+                if row is not None:
+                    answers[index] = self._answer_stored(request, *row)
+                    continue
+                if request.id in claimed:
+                    after_commit.append(index)  # its twin earlier in this batch
+                    continue
+                claimed.add(request.id)
+                self._note_clock_skew(request, received_at)
+                try:
+                    with session.begin_nested():
+                        applied = _apply(session, request, received_at)
+                except IntegrityError:
+                    # A twin committed by another worker since we looked (or a
+                    # constraint in the decision): this savepoint alone rolls back.
+                    after_commit.append(index)
+                    continue
+                answers[index] = applied.accepted
+                reply_rows.append(applied.reply_row)
+                if applied.event_row is not None:
+                    event_rows.append(applied.event_row)
+            if reply_rows:
+                session.connection().execute(_STORE_REPLY, reply_rows)
+            if event_rows:
+                session.connection().execute(insert(_OUTBOX), event_rows)
+        for index in after_commit:
+            answers[index] = self._answer_from_store(requests[index])
+        return [
+            answer if answer is not None else Failed(RuntimeError("unanswered"))
+            for answer in answers
+        ]
+
+    def _answer_from_store(self, request: Request) -> Answer:
+        stored = self._stored_reply(request)
+        if stored is None:
+            return Failed(RuntimeError(f"request {request.id} was refused by a constraint"))
+        return Accepted(stored, duplicate=stored.duplicate)
+
     def _stored_reply(self, request: Request) -> Reply | None:
         with self._sessions() as session:
             entry = session.get(InboxEntry, request.id)
             if entry is None:
                 return None
-            if (entry.station, entry.kiosk) != (request.station, request.kiosk):
-                # Same id from another kiosk: not a retry. Never leak the other reply.
-                log.warning(
-                    "request id reused by another kiosk",
-                    extra={
-                        "event": "id_conflict",
-                        "station": request.station,
-                        "kiosk": request.kiosk,
-                        "request_id": request.id,
-                    },
-                )
-                return reply_to(request, ReplyStatus.ERROR, "id_conflict", self._clock())
-            original = Reply.model_validate_json(entry.reply_json)
-            return original.model_copy(update={"duplicate": True})
+            return self._answer_stored(request, entry.station, entry.kiosk, entry.reply_json).reply
+
+    def _answer_stored(
+        self, request: Request, station: str, kiosk: str, reply_json: str
+    ) -> Accepted:
+        """The answer to a copy of a stored request: its original reply, marked duplicate."""
+        if (station, kiosk) != (request.station, request.kiosk):
+            # Same id from another kiosk: not a retry. Never leak the other reply.
+            log.warning(
+                "request id reused by another kiosk",
+                extra={
+                    "event": "id_conflict",
+                    "station": request.station,
+                    "kiosk": request.kiosk,
+                    "request_id": request.id,
+                },
+            )
+            return Accepted(
+                reply_to(request, ReplyStatus.ERROR, "id_conflict", self._clock()), duplicate=False
+            )
+        original = Reply.model_validate_json(reply_json)
+        return Accepted(original.model_copy(update={"duplicate": True}), duplicate=True)
 
     def _note_clock_skew(self, request: Request, received_at: datetime) -> None:
         skew = request.kiosk_time - received_at
@@ -119,6 +248,68 @@ class Inbox:
                     "request_id": request.id,
                 },
             )
+
+
+def _begin_writing(session: Session) -> None:
+    """On SQLite, start the batch's transaction as a writer, explicitly.
+
+    pysqlite opens its implicit transaction only before an INSERT/UPDATE, so
+    without this the first SAVEPOINT would open (and its RELEASE commit) a
+    transaction of its own: one fsync per request, and no batch rollback.
+    IMMEDIATE takes the write lock now, so workers sharing the file queue on
+    busy_timeout instead of failing to upgrade a stale read snapshot.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _stored_rows(session: Session, ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+    """(station, kiosk, reply_json) of those of ``ids`` already stored, in a few queries."""
+    wanted = sorted(ids)
+    found: dict[str, tuple[str, str, str]] = {}
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start : start + _LOOKUP_CHUNK]
+        query = select(
+            _INBOX.c.request_id, _INBOX.c.station, _INBOX.c.kiosk, _INBOX.c.reply_json
+        ).where(_INBOX.c.request_id.in_(chunk))
+        for row in session.connection().execute(query):
+            found[row.request_id] = (row.station, row.kiosk, row.reply_json)
+    return found
+
+
+def _apply(session: Session, request: Request, received_at: datetime) -> _Applied:
+    """Claim ``request``'s id and decide it, inside the caller's savepoint.
+
+    The claim is a plain INSERT, executed at once: a twin fails here with
+    IntegrityError before any decision runs. The reply and the sync event
+    are returned as rows for the caller to write for the whole batch.
+    """
+    session.connection().execute(
+        insert(_INBOX),
+        {
+            "request_id": request.id,
+            "station": request.station,
+            "kiosk": request.kiosk,
+            "seq": request.seq,
+            "type": request.type.value,
+            "kiosk_time": request.kiosk_time,
+            "received_at": received_at,
+            "status": "",
+            "code": "",
+            "reply_json": "",
+        },
+    )
+    outcome = decide(session, request, received_at)
+    session.flush()  # the decision's rows are written inside this savepoint
+    reply = reply_to(request, outcome.status, outcome.code, received_at, outcome.result)
+    encoded = encode(reply)
+    event = sync_event_row(request, reply) if outcome.status == ReplyStatus.OK else None
+    return _Applied(
+        Accepted(reply, duplicate=False, encoded=encoded),
+        {"rid": request.id, "st": outcome.status.value, "cd": outcome.code, "rj": encoded.decode()},
+        event,
+    )
 
 
 def reply_to(
@@ -150,6 +341,11 @@ def sync_event_for(request: Request, reply: Reply) -> SyncEvent:
     The event id is the request id, so central's dedupe and the hub's inbox
     agree on what "the same record" means.
     """
+    return SyncEvent(**sync_event_row(request, reply))
+
+
+def sync_event_row(request: Request, reply: Reply) -> dict[str, Any]:
+    """``sync_event_for`` as a row for a Core insert (no ORM object per event)."""
     payload = {
         "event_id": request.id,
         "kind": request.type.value,
@@ -161,11 +357,11 @@ def sync_event_for(request: Request, reply: Reply) -> SyncEvent:
         "body": request.body.model_dump(mode="json"),
         "result": reply.result,
     }
-    return SyncEvent(
-        event_id=request.id,
-        kind=request.type.value,
-        station=request.station,
-        payload_json=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-        created_at=reply.hub_time,
-        attempts=0,
-    )
+    return {
+        "event_id": request.id,
+        "kind": request.type.value,
+        "station": request.station,
+        "payload_json": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        "created_at": reply.hub_time,
+        "attempts": 0,
+    }

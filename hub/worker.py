@@ -1,14 +1,20 @@
 """The hub's MQTT side: take requests, run them through the inbox, reply.
 
-Threading: paho's network thread calls ``_on_message``; each message is
-handled to completion there (decode, one database transaction, reply,
-ack). With ``manual_ack`` the broker's PUBACK for a request is sent only
-after the commit, so a hub killed mid-transaction gets the message again.
+Threading: paho's network thread (``_on_message``) only queues requests
+(kiosk status messages, which touch no database, it handles itself). One
+handler thread takes everything waiting, up to ``batch_max``, and runs it
+as one batch: decode, rate-limit, ONE database transaction for all of it
+(group commit: one fsync instead of one per request), then the replies,
+then the acks. With ``manual_ack`` the broker's PUBACK for a request is
+sent only after that commit, so a hub killed mid-batch gets every message
+of the batch again (and answers those already stored as duplicates).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,13 +24,14 @@ import paho.mqtt.client as mqtt
 
 from config.crash_points import crash_point
 from config.settings import HubSettings
-from hub.inbox import Inbox
+from hub.inbox import Accepted, Failed, Inbox
 from hub.kiosk_health import KioskHealthBoard
 from hub.metrics import Metrics
 from hub.rate_limit import KioskRateLimiter
 from hub.wording import message_for
 from protocol.codec import decode_kiosk_status, decode_request, encode
 from protocol.errors import ProtocolError
+from protocol.messages import Request
 from protocol.mqtt import QOS, connect_async, correlation_properties, make_client
 from protocol.replies import HubStatus, Reply, ReplyStatus
 from protocol.topics import (
@@ -44,6 +51,25 @@ REFUSED = "lianxin_hub_refused_messages_total"
 FAILURES = "lianxin_hub_handler_failures_total"
 CONNECTED = "lianxin_hub_broker_connected"
 RATE_LIMITED = "lianxin_hub_rate_limited_total"
+BATCHES = "lianxin_hub_batches_total"
+# Requests per transaction at most: bounds a batch's latency and its memory.
+BATCH_MAX = 500
+
+
+class _Received:
+    """A request message as taken off the wire, and the connection it came on."""
+
+    __slots__ = ("connection", "correlation", "mid", "payload", "qos", "topic")
+
+    def __init__(self, msg: mqtt.MQTTMessage, connection: int) -> None:
+        self.topic = msg.topic
+        self.payload = bytes(msg.payload)
+        self.mid = msg.mid
+        self.qos = msg.qos
+        self.correlation: bytes | None = (
+            getattr(msg.properties, "CorrelationData", None) if msg.properties else None
+        )
+        self.connection = connection
 
 
 class HubWorker:
@@ -53,8 +79,16 @@ class HubWorker:
         inbox: Inbox,
         metrics: Metrics,
         on_connected: Callable[[], None] | None = None,
+        batch_max: int = BATCH_MAX,
     ) -> None:
         self._settings = settings
+        self._batch_max = batch_max
+        # None tells the handler thread to stop.
+        self._requests: queue.SimpleQueue[_Received | None] = queue.SimpleQueue()
+        # Bumped on every (re)connect: a message id is only meaningful on the
+        # connection it came on, so a batch from an older one is not acked.
+        self._connection = 0
+        self._handler = threading.Thread(target=self._serve, name="hub-requests", daemon=True)
         self._on_connected = on_connected
         self.health = KioskHealthBoard(metrics)
         self._limiter = KioskRateLimiter(settings.kiosk_rate_per_s, settings.kiosk_burst)
@@ -67,6 +101,7 @@ class HubWorker:
         metrics.describe(REFUSED, "Messages refused before storage, by protocol error code")
         metrics.describe(FAILURES, "Requests whose handling raised; the kiosk will resend")
         metrics.describe(CONNECTED, "1 while connected to the broker")
+        metrics.describe(BATCHES, "Transactions the request handler committed (group commits)")
         metrics.set(CONNECTED, 0)
         self._client = make_client(
             f"lianxin-hub-{settings.hub_id}",
@@ -81,10 +116,14 @@ class HubWorker:
         self._client.on_message = self._on_message
 
     def start(self) -> None:
+        self._handler.start()
         connect_async(self._client, self._settings.broker)
         self._client.loop_start()
 
     def stop(self) -> None:
+        # Whatever is still queued is not acked: the broker sends it again.
+        self._requests.put(None)
+        self._handler.join(timeout=10)
         if self.connected:
             info = self._client.publish(
                 HUB_STATUS_TOPIC, self._status_payload("offline"), qos=QOS, retain=True
@@ -113,6 +152,7 @@ class HubWorker:
         if reason.is_failure:
             log.warning("broker refused connection: %s", reason, extra={"event": "connect_failed"})
             return
+        self._connection += 1
         use_shared = self._settings.shared_subscription
         topic_filter = SHARED_REQUEST_FILTER if use_shared else REQUEST_FILTER
         # Ready (and healthy) only once the broker confirms the subscription:
@@ -159,14 +199,110 @@ class HubWorker:
             self._take_status(msg)
             client.ack(msg.mid, msg.qos)
             return
-        try:
-            self._handle(client, msg)
-        except Exception:
-            # The kiosk keeps the request until it gets a reply, and resends it.
-            self._metrics.inc(FAILURES)
-            log.exception("handling a request failed", extra={"event": "handler_failed"})
-        finally:
-            client.ack(msg.mid, msg.qos)
+        self._requests.put(_Received(msg, self._connection))
+
+    # -- the handler thread ------------------------------------------------------
+
+    def _serve(self) -> None:
+        """Handle batches until told to stop; never dies of a bad batch."""
+        while True:
+            first = self._requests.get()
+            if first is None:
+                return
+            batch = [first]
+            stopping = False
+            while len(batch) < self._batch_max:
+                try:
+                    item = self._requests.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            try:
+                self._handle_batch(batch)
+            except Exception:
+                # The kiosks keep their requests until they get a reply, and resend them.
+                self._metrics.inc(FAILURES, len(batch))
+                log.exception("handling a batch failed", extra={"event": "handler_failed"})
+            finally:
+                self._ack(batch)
+            if stopping:
+                return
+
+    def _ack(self, batch: list[_Received]) -> None:
+        for item in batch:
+            if item.connection == self._connection:
+                self._client.ack(item.mid, item.qos)
+
+    def _handle_batch(self, batch: list[_Received]) -> None:
+        """Decode, store the lot in one transaction, then reply to each (in order)."""
+        client = self._client
+        taken: list[tuple[_Received, Request]] = []
+        for item in batch:
+            decoded = decode_request(item.topic, item.payload)
+            if isinstance(decoded, ProtocolError):
+                self._refuse(client, item.topic, decoded, item.correlation)
+            elif not self._limiter.allow(decoded.station, decoded.kiosk):
+                self._rate_limited(decoded.station, decoded.kiosk)
+            else:
+                taken.append((item, decoded))
+        if not taken:
+            return
+        answers = self._inbox.accept_batch([request for _, request in taken])
+        self._metrics.inc(BATCHES)
+        crash_point("hub_after_commit")
+        for (item, request), answer in zip(taken, answers, strict=True):
+            if isinstance(answer, Failed):
+                self._failed(request, answer)
+            else:
+                self._reply(client, item, request, answer)
+
+    def _reply(
+        self, client: mqtt.Client, item: _Received, request: Request, accepted: Accepted
+    ) -> None:
+        outcome = (
+            "duplicate"
+            if accepted.duplicate
+            else (
+                "stored" if accepted.reply.status == ReplyStatus.OK else accepted.reply.status.value
+            )
+        )
+        client.publish(
+            reply_topic(request.station, request.kiosk),
+            accepted.payload(),
+            qos=QOS,
+            properties=correlation_properties(item.correlation),
+        )
+        self._metrics.inc(REQUESTS, outcome=outcome)
+        log.info(
+            "request %s: %s",
+            request.type.value,
+            outcome,
+            extra={
+                "event": f"request_{outcome}",
+                "station": request.station,
+                "kiosk": request.kiosk,
+                "request_id": request.id,
+                "seq": request.seq,
+                "code": accepted.reply.code,
+            },
+        )
+
+    def _failed(self, request: Request, failed: Failed) -> None:
+        # No reply: the kiosk keeps the request and resends it.
+        self._metrics.inc(FAILURES)
+        log.error(
+            "handling a request failed",
+            exc_info=failed.error,
+            extra={
+                "event": "handler_failed",
+                "station": request.station,
+                "kiosk": request.kiosk,
+                "request_id": request.id,
+            },
+        )
 
     def _take_status(self, msg: mqtt.MQTTMessage) -> None:
         status = decode_kiosk_status(bytes(msg.payload))
@@ -190,45 +326,6 @@ class HubWorker:
             )
             return
         self.health.update(status, datetime.now(UTC), live=not msg.retain)
-
-    def _handle(self, client: mqtt.Client, msg: mqtt.MQTTMessage) -> None:
-        correlation = getattr(msg.properties, "CorrelationData", None) if msg.properties else None
-        decoded = decode_request(msg.topic, bytes(msg.payload))
-        if isinstance(decoded, ProtocolError):
-            self._refuse(client, msg.topic, decoded, correlation)
-            return
-        if not self._limiter.allow(decoded.station, decoded.kiosk):
-            self._rate_limited(decoded.station, decoded.kiosk)
-            return
-        accepted = self._inbox.accept(decoded)
-        crash_point("hub_after_commit")
-        outcome = (
-            "duplicate"
-            if accepted.duplicate
-            else (
-                "stored" if accepted.reply.status == ReplyStatus.OK else accepted.reply.status.value
-            )
-        )
-        client.publish(
-            reply_topic(decoded.station, decoded.kiosk),
-            encode(accepted.reply),
-            qos=QOS,
-            properties=correlation_properties(correlation),
-        )
-        self._metrics.inc(REQUESTS, outcome=outcome)
-        log.info(
-            "request %s: %s",
-            decoded.type.value,
-            outcome,
-            extra={
-                "event": f"request_{outcome}",
-                "station": decoded.station,
-                "kiosk": decoded.kiosk,
-                "request_id": decoded.id,
-                "seq": decoded.seq,
-                "code": accepted.reply.code,
-            },
-        )
 
     def _rate_limited(self, station: str, kiosk: str) -> None:
         self._metrics.inc(RATE_LIMITED, station=station, kiosk=kiosk)

@@ -130,7 +130,8 @@ class BrokerProcess:
             # Save queued QoS 1 state every second, not every half hour.
             "autosave_interval 1\n"
             "max_queued_messages 100000\n"
-            "max_inflight_messages 100\n"
+            # The hub acks a whole batch after its commit: let the next one queue meanwhile.
+            "max_inflight_messages 1000\n"
             "log_type error\nlog_type warning\nlog_type notice\n",
             encoding="utf-8",
         )
