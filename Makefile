@@ -10,13 +10,18 @@ BIN    := $(VENV)/bin
 # for the Kivy kiosk, and Chromium for the dashboard's browser tests.
 TEST_DEBS := mosquitto mosquitto-clients postgresql xvfb fonts-noto-cjk libgl1-mesa-dri libmtdev1 chromium
 
-.PHONY: demo test lint types schemas debs services clean
+.PHONY: demo test lint types schemas debs services clean bench
 
 demo: $(VENV)/.demo-installed
 	$(BIN)/lianxin demo $(DEMO_ARGS)
 
 test: $(VENV)/.test-installed debs services lint types schemas
 	$(BIN)/pytest -q
+
+# Benchmarks against the same-run physical limits; figures in bench/results/ (under 10 minutes).
+bench: $(VENV)/.test-installed debs services
+	@$(BIN)/python -c 'import matplotlib' 2>/dev/null || $(BIN)/pip install --quiet matplotlib
+	timeout 590 $(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

@@ -1,17 +1,24 @@
 """How long a kiosk back from a week offline takes to drain, and its memory.
 
     .venv/bin/python bench/offline_week.py [--scans 100000] [--rate 2000]
+        [--in-flight 200] [--hub-kiosk-rate 10000] [--profile DIR]
 
 Fills a kiosk's outbox with N scans through the real code path (while no
 broker is running, as after an outage), then starts a Mosquitto, the hub
 and the kiosk, and reports the drain time, the rate, and the peak resident
 memory of the kiosk and the hub (VmHWM). Prints figures; asserts nothing.
+
+``--hub-kiosk-rate`` sets the hub's per-kiosk rate limit for the run (the
+default of 200/s would hold one kiosk's replay to that; 0 keeps the hub's
+default). ``--profile DIR`` records py-spy flame graphs of hub and kiosk.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -22,6 +29,9 @@ from kiosk.core.outbox import Outbox
 from kiosk.core.requests import RequestWriter
 from lianxin.network import LocalNetwork
 from lianxin.tally import waiting
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.stack import peak_rss_mb, rss_mb, start_hub
 
 
 def fill_outbox(outbox_path: Path, station: str, kiosk: str, scans: int) -> float:
@@ -45,40 +55,48 @@ def fill_outbox(outbox_path: Path, station: str, kiosk: str, scans: int) -> floa
     return time.monotonic() - start
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scans", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=2000.0, help="kiosk max_per_second")
     parser.add_argument("--in-flight", type=int, default=200)
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument("--hub-kiosk-rate", type=float, default=10_000.0)
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy SVGs go here")
     args = parser.parse_args()
     network = LocalNetwork(Path(tempfile.mkdtemp(prefix="lianxin-bench-week-")))
     kiosk = network.add_kiosk(
         max_per_second=args.rate, max_in_flight=args.in_flight, resend_after_s=60.0, start=False
     )
     fill_s = fill_outbox(kiosk.outbox, kiosk.station, kiosk.name, args.scans)
+    profilers: list[subprocess.Popen[bytes]] = []
+    samples: list[tuple[float, float, float]] = []  # (s since reconnect, kiosk MB, hub MB)
     try:
         network.broker.start()
-        network.start_hub()
+        start_hub(network, kiosk_rate_per_s=args.hub_kiosk_rate or None)
         start = time.monotonic()
         kiosk.process.start()
+        assert kiosk.process.popen is not None and network.hub is not None
+        assert network.hub.popen is not None
+        kiosk_pid, hub_pid = kiosk.process.popen.pid, network.hub.popen.pid
+        if args.profile is not None:
+            profilers = [
+                profile(pid, args.profile / f"{role}.svg")
+                for role, pid in (("hub", hub_pid), ("kiosk", kiosk_pid))
+            ]
         kiosk_peak = hub_peak = 0.0
         while waiting([kiosk.outbox]) > 0 and time.monotonic() - start < args.timeout:
-            assert kiosk.process.popen is not None and network.hub is not None
-            assert network.hub.popen is not None
-            kiosk_peak = max(kiosk_peak, peak_rss_mb(kiosk.process.popen.pid))
-            hub_peak = max(hub_peak, peak_rss_mb(network.hub.popen.pid))
+            kiosk_peak = max(kiosk_peak, peak_rss_mb(kiosk_pid))
+            hub_peak = max(hub_peak, peak_rss_mb(hub_pid))
+            samples.append((round(time.monotonic() - start, 2), rss_mb(kiosk_pid), rss_mb(hub_pid)))
             time.sleep(0.5)
         drain_s = time.monotonic() - start
+        kiosk_peak = max(kiosk_peak, peak_rss_mb(kiosk_pid))
+        hub_peak = max(hub_peak, peak_rss_mb(hub_pid))
     finally:
         network.stop_all()
+        for profiler in profilers:  # each writes its SVG once its process has ended
+            profiler.wait(timeout=60)
     counts = network.tally()
     print(
         json.dumps(
@@ -93,9 +111,34 @@ def main() -> None:
                 "kiosk_peak_rss_mb": round(kiosk_peak, 1),
                 "hub_peak_rss_mb": round(hub_peak, 1),
                 "pacing_max_per_second": args.rate,
+                "pacing_max_in_flight": args.in_flight,
+                "hub_kiosk_rate_per_s": args.hub_kiosk_rate or "default",
+                "memory_samples": samples,
                 "broker": network.broker_info.name,
             }
         )
+    )
+
+
+def profile(pid: int, svg: Path) -> subprocess.Popen[bytes]:
+    """py-spy records ``pid`` until it exits (py-spy in the same venv as this script)."""
+    svg.parent.mkdir(parents=True, exist_ok=True)
+    py_spy = Path(sys.executable).parent / "py-spy"
+    return subprocess.Popen(
+        [
+            str(py_spy),
+            "record",
+            "--pid",
+            str(pid),
+            "--output",
+            str(svg),
+            "--rate",
+            "50",
+            "--threads",
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 

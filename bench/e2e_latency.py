@@ -1,0 +1,309 @@
+"""Swipe to reply, against the physical limit measured in the same run.
+
+    .venv/bin/python bench/e2e_latency.py [--kiosks 1,10,100] [--swipes 30] [--interval 0.5]
+
+For each number of simulated kiosks: each kiosk core (real Outbox,
+RequestWriter and HubLink, several kiosks per process) swipes every
+``--interval`` seconds; latency runs from the call into the kiosk core to
+the hub's reply reaching its ``on_reply`` (outbox fsync, MQTT, hub commit,
+reply, outbox update). Then the same schedule with bare paho clients
+publishing to a bare echo responder through the same broker (the wire's
+floor), while the bench measures one durable SQLite commit of one row on
+the same disk (the storage floor). Prints one JSON line; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.stack import percentile, start_hub
+from config.settings import BrokerSettings, KioskSettings, PacingSettings
+from devices.scan import CredentialKind, ScanEvent
+from kiosk.core.link import HubLink
+from kiosk.core.outbox import Outbox
+from kiosk.core.requests import RequestWriter
+from lianxin.network import LocalNetwork
+from protocol.replies import Reply
+
+KIOSKS_PER_PROCESS = 25
+ECHO_PAYLOAD = b"x" * 420  # about a check-in request's size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--kiosks", default="1,10,100")
+    parser.add_argument("--swipes", type=int, default=30, help="per kiosk")
+    parser.add_argument("--interval", type=float, default=0.5, help="seconds between swipes")
+    parser.add_argument("--role", choices=["bench", "kiosks", "echo"], default="bench")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--first", type=int, default=1)
+    parser.add_argument("--count", type=int, default=1)
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+    load = Load(args.port, args.swipes, args.interval)
+    if args.role == "kiosks":
+        print(json.dumps(run_kiosks(args.first, args.count, load, args.dir)))
+    elif args.role == "echo":
+        print(json.dumps(run_echo_clients(args.first, args.count, load)))
+    else:
+        levels = [int(n) for n in args.kiosks.split(",")]
+        print(json.dumps(bench(levels, args.swipes, args.interval)))
+
+
+def bench(levels: list[int], swipes: int, interval: float) -> dict[str, Any]:
+    run_dir = Path(tempfile.mkdtemp(prefix="lianxin-bench-e2e-"))
+    network = LocalNetwork(run_dir)
+    results: dict[str, Any] = {"swipes_per_kiosk": swipes, "interval_s": interval, "levels": {}}
+    try:
+        network.broker.start()
+        start_hub(network, kiosk_rate_per_s=10_000)
+        port = network.broker_info.port
+        for kiosks in levels:
+            load = Load(port, swipes, interval)
+            e2e = spread("kiosks", kiosks, load, run_dir / f"kiosks-{kiosks}")
+            responder = EchoResponder(port)
+            commits: list[float] = []
+            stop = threading.Event()
+            meter = threading.Thread(
+                target=measure_commits, args=(run_dir / f"commit-{kiosks}.db", stop, commits)
+            )
+            meter.start()
+            try:
+                echo = spread("echo", kiosks, load, None)
+            finally:
+                stop.set()
+                meter.join()
+                responder.stop()
+            results["levels"][str(kiosks)] = {
+                "e2e_ms": summary(e2e),
+                "echo_ms": summary(echo),
+                "commit_ms": summary(commits),
+                "e2e_samples": e2e,
+                "echo_samples": echo,
+                "commit_samples": commits,
+            }
+    finally:
+        network.stop_all()
+    return results
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50": round(percentile(values, 0.50), 2),
+        "p99": round(percentile(values, 0.99), 2),
+        "max": round(max(values), 2) if values else float("nan"),
+    }
+
+
+@dataclass(frozen=True)
+class Load:
+    """Where to send, and how often each simulated kiosk swipes."""
+
+    port: int
+    swipes: int
+    interval: float
+
+
+def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> list[float]:
+    """Run ``kiosks`` simulated kiosks, at most KIOSKS_PER_PROCESS a process; all latencies."""
+    processes = []
+    for first in range(1, kiosks + 1, KIOSKS_PER_PROCESS):
+        count = min(KIOSKS_PER_PROCESS, kiosks - first + 1)
+        command = [
+            sys.executable,
+            __file__,
+            "--role",
+            role,
+            "--port",
+            str(load.port),
+            "--first",
+            str(first),
+            "--count",
+            str(count),
+            "--swipes",
+            str(load.swipes),
+            "--interval",
+            str(load.interval),
+        ]
+        if directory is not None:
+            command += ["--dir", str(directory)]
+        processes.append(subprocess.Popen(command, stdout=subprocess.PIPE))
+    latencies: list[float] = []
+    for process in processes:
+        out, _ = process.communicate(timeout=600)
+        latencies.extend(json.loads(out.decode().strip().splitlines()[-1]))
+    return latencies
+
+
+def schedule(count: int, swipes: int, interval: float) -> list[tuple[float, int]]:
+    """(offset in s, kiosk index) for every swipe: each kiosk every ``interval``, random phase."""
+    plan: list[tuple[float, int]] = []
+    for index in range(count):
+        phase = random.uniform(0, interval)
+        plan.extend((phase + n * interval, index) for n in range(swipes))
+    return sorted(plan)
+
+
+def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[float]:
+    """Kiosk cores in this process; latency (ms) of every swipe, scan to reply."""
+    port, swipes, interval = load.port, load.swipes, load.interval
+    lock = threading.Lock()
+    started: dict[str, float] = {}
+    latencies: list[float] = []
+    done = threading.Event()
+    total = count * swipes
+
+    def on_reply(reply: Reply) -> None:
+        now = time.perf_counter()
+        with lock:
+            begun = started.pop(reply.request_id or "", None)
+            if begun is not None:
+                latencies.append((now - begun) * 1000)
+            if len(latencies) == total:
+                done.set()
+
+    kiosks = []
+    for number in range(first, first + count):
+        settings = KioskSettings(
+            station=f"st{(number - 1) % 10 + 1:02d}",
+            kiosk=f"b{number}",
+            broker=BrokerSettings(port=port, reconnect_min_s=0.5, reconnect_max_s=2.0),
+            pacing=PacingSettings(),
+        )
+        outbox = Outbox(directory / f"b{number}.db")
+        link = HubLink(settings, outbox, on_reply=on_reply)
+        kiosks.append((RequestWriter(outbox, settings.station, settings.kiosk), link, settings))
+        link.start()
+    deadline = time.monotonic() + 60
+    while not all(link.connected for _, link, _ in kiosks) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    begin = time.monotonic()
+    for offset, index in schedule(count, swipes, interval):
+        delay = begin + offset - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        writer, link, settings = kiosks[index]
+        scan = ScanEvent(
+            reader_id=f"{settings.kiosk}-em4100",
+            kind=CredentialKind.RFID_EM4100,
+            credential=f"{random.randrange(5000):010X}",
+            display="",
+            read_at=datetime.now(UTC),
+        )
+        t0 = time.perf_counter()
+        entry = writer.check_in(scan)
+        with lock:
+            started[entry.request_id] = t0
+        link.wake()
+    done.wait(timeout=120)
+    for _, link, _ in kiosks:
+        link.stop()
+    return latencies
+
+
+class EchoResponder:
+    """A bare subscriber that republishes every request to its reply topic (QoS 1)."""
+
+    def __init__(self, port: int) -> None:
+        self._client = mqtt.Client(CallbackAPIVersion.VERSION2, "bench-echo", protocol=mqtt.MQTTv5)
+        ready = threading.Event()
+        self._client.on_connect = lambda c, *_: c.subscribe("bench/echo/+/req", qos=1)
+        self._client.on_subscribe = lambda *_: ready.set()
+        self._client.on_message = self._echo
+        self._client.connect("127.0.0.1", port)
+        self._client.loop_start()
+        ready.wait(10)
+
+    @staticmethod
+    def _echo(client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        client.publish(msg.topic[: -len("req")] + "reply", msg.payload, qos=1)
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+
+def run_echo_clients(first: int, count: int, load: Load) -> list[float]:
+    """Bare clients on the kiosks' schedule; round trip (ms) through the echo responder."""
+    port, swipes, interval = load.port, load.swipes, load.interval
+    lock = threading.Lock()
+    started: dict[str, float] = {}
+    latencies: list[float] = []
+    done = threading.Event()
+    total = count * swipes
+    clients = []
+    subscribed = threading.Semaphore(0)
+
+    def on_message(_c: mqtt.Client, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        now = time.perf_counter()
+        key = bytes(msg.payload[:24]).decode()
+        with lock:
+            begun = started.pop(key, None)
+            if begun is not None:
+                latencies.append((now - begun) * 1000)
+            if len(latencies) == total:
+                done.set()
+
+    for number in range(first, first + count):
+        client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, f"bench-echo-{number}", protocol=mqtt.MQTTv5
+        )
+        client.on_message = on_message
+        client.on_subscribe = lambda *_: subscribed.release()
+        client.connect("127.0.0.1", port)
+        client.loop_start()
+        client.subscribe(f"bench/echo/{number}/reply", qos=1)
+        clients.append((number, client))
+    for _ in clients:
+        subscribed.acquire(timeout=30)
+    begin = time.monotonic()
+    for sent, (offset, index) in enumerate(schedule(count, swipes, interval)):
+        delay = begin + offset - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        number, client = clients[index]
+        key = f"{number:08d}-{sent:015d}"
+        with lock:
+            started[key] = time.perf_counter()
+        client.publish(f"bench/echo/{number}/req", key.encode() + ECHO_PAYLOAD, qos=1)
+    done.wait(timeout=120)
+    for _, client in clients:
+        client.disconnect()
+        client.loop_stop()
+    return latencies
+
+
+def measure_commits(path: Path, stop: threading.Event, out: list[float]) -> None:
+    """One durable commit (WAL, synchronous=FULL) of one row, every 20 ms, until ``stop``."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE IF NOT EXISTS swipe (id INTEGER PRIMARY KEY, body TEXT)")
+    while not stop.wait(0.02):
+        start = time.perf_counter()
+        db.execute("BEGIN")
+        db.execute("INSERT INTO swipe (body) VALUES (?)", ("x" * 300,))
+        db.execute("COMMIT")
+        out.append((time.perf_counter() - start) * 1000)
+    db.close()
+
+
+if __name__ == "__main__":
+    main()

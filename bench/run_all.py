@@ -1,0 +1,189 @@
+"""``make bench``: every benchmark in bounded time, one results file, a table, plots.
+
+    .venv/bin/python bench/run_all.py [--quick]
+
+Runs each bench script as a subprocess (its own JSON line), writes
+bench/results/latest.json, prints a Markdown table (figure, value, target,
+ratio to the same-run limit) and draws PNGs with matplotlib. A figure a
+script could not produce (no PostgreSQL, no display) is null, not faked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+
+
+def run(script: str, *args: str, timeout: float) -> dict[str, Any] | None:
+    try:
+        done = subprocess.run(
+            [sys.executable, str(BENCH / script), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        print(f"{script}: timed out after {timeout:.0f} s", file=sys.stderr)
+        return None
+    try:
+        parsed: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        print(
+            f"{script}: no figures (exit {done.returncode})\n{done.stderr[-1500:]}", file=sys.stderr
+        )
+        return None
+    return parsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke check")
+    args = parser.parse_args()
+    scans = "20000" if args.quick else "100000"
+    raw: dict[str, Any] = {
+        "e2e": run("e2e_latency.py", "--swipes", "10" if args.quick else "30", timeout=240),
+        "ingest": run("hub_ingest.py", "--messages", "20000", timeout=150),
+        "drain": run(
+            "offline_week.py", "--scans", scans, "--rate", "5000", "--timeout", "150", timeout=330
+        ),
+        "sync": run("sync_throughput.py", "--records", "20000", timeout=90),
+    }
+    figures = summarise(raw)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(
+        json.dumps({"figures": figures, "raw": raw}, indent=1), encoding="utf-8"
+    )
+    print(table(figures))
+    plot(raw, RESULTS)
+
+
+def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
+    figures: dict[str, float | None] = {}
+    e2e = (raw.get("e2e") or {}).get("levels", {})
+    for level in ("1", "10", "100"):
+        entry = e2e.get(level)
+        figures[f"e2e_p99_ms_{level}"] = entry["e2e_ms"]["p99"] if entry else None
+        figures[f"echo_p99_ms_{level}"] = entry["echo_ms"]["p99"] if entry else None
+    top = e2e.get("100")
+    figures["commit_p99_ms"] = top["commit_ms"]["p99"] if top else None
+    if top:
+        limit = top["echo_ms"]["p99"] + top["commit_ms"]["p99"]
+        figures["e2e_p99_ratio_100"] = round(top["e2e_ms"]["p99"] / limit, 2)
+    else:
+        figures["e2e_p99_ratio_100"] = None
+    ingest = raw.get("ingest") or {}
+    figures["hub_ingest_sqlite_per_s"] = ingest.get("hub_sqlite", {}).get("per_s")
+    figures["fanin_raw_per_s"] = ingest.get("fanin", {}).get("per_s")
+    drain = raw.get("drain") or {}
+    complete = drain.get("stored") == drain.get("scans")
+    figures["drain_100k_s"] = (
+        drain.get("drain_s") if complete and drain.get("scans") == 100_000 else None
+    )
+    figures["drain_per_s"] = drain.get("drain_per_s")
+    figures["drain_kiosk_peak_mb"] = drain.get("kiosk_peak_rss_mb")
+    figures["drain_hub_peak_mb"] = drain.get("hub_peak_rss_mb")
+    figures["sync_pg_per_s"] = (raw.get("sync") or {}).get("records_per_s")
+    figures["kiosk_start_s"] = None  # bench/kiosk_greeting.py needs Xvfb: run it on its own
+    figures["kiosk_rss_mb"] = None
+    return figures
+
+
+def table(f: dict[str, float | None]) -> str:
+    def ratio(value: float | None, limit: float | None) -> str:
+        return f"{value / limit:.2f}" if value and limit else "-"
+
+    limit_100 = (
+        (f["echo_p99_ms_100"] or 0) + (f["commit_p99_ms"] or 0) if f["echo_p99_ms_100"] else None
+    )
+    rows = [
+        (
+            "swipe→reply p99, 100 kiosks (ms)",
+            f["e2e_p99_ms_100"],
+            "≤ 2× limit",
+            ratio(f["e2e_p99_ms_100"], limit_100),
+        ),
+        ("echo p99 + commit p99, 100 kiosks (ms)", limit_100, "the limit", "1.00"),
+        ("swipe→reply p99, 10 kiosks (ms)", f["e2e_p99_ms_10"], "", ""),
+        ("swipe→reply p99, 1 kiosk (ms)", f["e2e_p99_ms_1"], "", ""),
+        (
+            "hub ingest, SQLite (/s)",
+            f["hub_ingest_sqlite_per_s"],
+            "≥ 5,000 and ≥ ½ fan-in",
+            ratio(f["hub_ingest_sqlite_per_s"], f["fanin_raw_per_s"]),
+        ),
+        ("raw broker fan-in (/s)", f["fanin_raw_per_s"], "the limit", "1.00"),
+        ("drain of 100,000 scans (s)", f["drain_100k_s"], "< 30", ""),
+        ("drain rate (/s)", f["drain_per_s"], "> 3,333", ""),
+        ("sync hub→central, PostgreSQL (/s)", f["sync_pg_per_s"], "≥ 10,000", ""),
+        ("kiosk cold start (s)", f["kiosk_start_s"], "< 3", ""),
+        ("kiosk idle RSS (MB)", f["kiosk_rss_mb"], "< 150", ""),
+    ]
+    lines = ["| figure | value | target | ratio to limit |", "|---|---|---|---|"]
+    lines += [f"| {name} | {'-' if v is None else v} | {t} | {r} |" for name, v, t, r in rows]
+    return "\n".join(lines)
+
+
+def plot(raw: dict[str, Any], out: Path) -> None:
+    try:
+        import matplotlib  # noqa: PLC0415 - optional: the bench extra
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:
+        print("matplotlib is not installed: no plots", file=sys.stderr)
+        return
+    levels = (raw.get("e2e") or {}).get("levels", {})
+    if levels:
+        fig, axes = plt.subplots(1, len(levels), figsize=(5 * len(levels), 4), squeeze=False)
+        for axis, (level, entry) in zip(axes[0], levels.items(), strict=True):
+            for key, label in (
+                ("e2e_samples", "swipe→reply"),
+                ("echo_samples", "MQTT echo"),
+                ("commit_samples", "SQLite commit"),
+            ):
+                values = sorted(entry[key])
+                if values:
+                    axis.plot(
+                        values, [i / len(values) for i in range(1, len(values) + 1)], label=label
+                    )
+            axis.set_xscale("log")
+            axis.set_title(f"{level} kiosk(s)")
+            axis.set_xlabel("ms")
+            axis.set_ylabel("fraction ≤")
+            axis.legend()
+        fig.tight_layout()
+        fig.savefig(out / "latency.png", dpi=100)
+        plt.close(fig)
+    ingest = raw.get("ingest") or {}
+    drain = raw.get("drain") or {}
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for key, label in (("fanin", "raw fan-in"), ("hub_sqlite", "hub, SQLite")):
+        series = ingest.get(key, {}).get("curve", [])
+        left.plot([i * 0.5 for i in range(len(series))], [n * 2 for n in series], label=label)
+    left.set_xlabel("s")
+    left.set_ylabel("messages/s")
+    left.set_title("ingest")
+    left.legend()
+    samples = drain.get("memory_samples", [])
+    if samples:
+        right.plot([s[0] for s in samples], [s[1] for s in samples], label="kiosk RSS")
+        right.plot([s[0] for s in samples], [s[2] for s in samples], label="hub RSS")
+    right.set_xlabel("s since reconnect")
+    right.set_ylabel("MB")
+    right.set_title("drain memory")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(out / "throughput.png", dpi=100)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""What the benchmarks share: a hub tuned for the run, percentiles, peak memory.
+
+The hub is the one ``LocalNetwork`` starts (same process, same config file),
+restarted once with extra top-level settings when a benchmark needs them
+(the per-kiosk rate limit, which a one-kiosk replay would otherwise hit).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from lianxin.network import LocalNetwork
+from lianxin.processes import RoleProcess
+
+
+def start_hub(
+    network: LocalNetwork, *, kiosk_rate_per_s: float | None = None, stations: int = 10
+) -> RoleProcess:
+    """Start the network's hub; with ``kiosk_rate_per_s``, that limit instead of the default."""
+    hub = network.start_hub(stations=stations)
+    if kiosk_rate_per_s is None:
+        return hub
+    hub.terminate()
+    config = network.run_dir / "hub.toml"
+    # Top-level keys must come before the first [table]: the file starts with them.
+    config.write_text(
+        f"kiosk_rate_per_s = {kiosk_rate_per_s}\nkiosk_burst = {max(1000, int(kiosk_rate_per_s))}\n"
+        + config.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    hub.start()
+    network.wait_hub_healthy()
+    return hub
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile (``fraction`` in [0, 1]) of ``values``; nan when empty."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a live process, in MB; 0 when it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    """Current resident memory (VmRSS) of a live process, in MB; 0 when it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
