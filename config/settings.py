@@ -107,8 +107,8 @@ class HubSettings(_Section):
     phone_key_file: str | None = None
     # Requests a second one kiosk may send on average, and its burst; above
     # that the hub drops them unanswered (the kiosk resends later).
-    kiosk_rate_per_s: Annotated[float, Field(gt=0)] = 200.0
-    kiosk_burst: Annotated[int, Field(ge=1)] = 1000
+    kiosk_rate_per_s: Annotated[float, Field(gt=0)] = 1000.0
+    kiosk_burst: Annotated[int, Field(ge=1)] = 2000
     # Load the demo centre (stations' rooms, a week of activities, services).
     demo_data: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -128,8 +128,10 @@ class ReaderSettings(_Section):
 class PacingSettings(_Section):
     """Replay after an outage: in order, at most this fast, this many unanswered."""
 
-    max_per_second: Annotated[float, Field(gt=0)] = 50.0
-    max_in_flight: Annotated[int, Field(ge=1, le=1000)] = 20
+    # Fast enough to catch up after a week in seconds, below the hub's
+    # per-kiosk limit (kiosk_rate_per_s) so a replay is never dropped there.
+    max_per_second: Annotated[float, Field(gt=0)] = 500.0
+    max_in_flight: Annotated[int, Field(ge=1, le=1000)] = 200
     resend_after_s: Annotated[float, Field(gt=0)] = 30.0
 
 

@@ -52,6 +52,7 @@ def write_broker_files(
         f"persistence_location {broker_dir / 'data'}/\n"
         "autosave_interval 1\n"
         "max_queued_messages 100000\n"
+        "set_tcp_nodelay true\n"
         "max_inflight_messages 1000\n"
         "log_type error\nlog_type warning\nlog_type notice\n",
         encoding="utf-8",
