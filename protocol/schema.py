@@ -14,7 +14,14 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from protocol.messages import REQUEST_MODELS
-from protocol.reference import ActivitiesSnapshot, ConfigSnapshot, RoomsSnapshot, RosterSnapshot
+from protocol.reference import (
+    ActivitiesSnapshot,
+    ConfigSnapshot,
+    RoomsSnapshot,
+    RosterSnapshot,
+    ServicesSnapshot,
+    SlotsSnapshot,
+)
 from protocol.replies import HubStatus, KioskStatus, Reply
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "docs" / "schemas"
@@ -34,6 +41,8 @@ def generate() -> dict[str, str]:
         "ref-rooms.json": RoomsSnapshot,
         "ref-activities.json": ActivitiesSnapshot,
         "ref-config.json": ConfigSnapshot,
+        "ref-services.json": ServicesSnapshot,
+        "ref-slots.json": SlotsSnapshot,
     }
     files = {}
     for name, model in sorted(models.items()):

@@ -73,7 +73,7 @@ def test_request_id_reused_by_another_kiosk_is_refused_without_leaking(tmp_path:
     assert _count(engine, CheckIn) == 1
 
 
-def test_not_yet_handled_types_are_rejected_plainly(tmp_path: Path) -> None:
+def test_an_unknown_service_is_rejected_plainly(tmp_path: Path) -> None:
     import json  # noqa: PLC0415
 
     inbox, engine = _inbox(tmp_path)
