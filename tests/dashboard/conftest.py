@@ -10,7 +10,6 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from lianxin.broker import BrokerProcess
 from tests.dashboard.hubproc import ADMIN, ADMIN_PASSWORD, DashboardHub
-from tests.system.stack import Stack
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,21 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[BrokerProcess]:
-    process = BrokerProcess(tmp_path / "broker", kind="mosquitto")
-    process.start()
-    yield process
-    process.stop(kill=True)
-
-
-@pytest.fixture
-def stack(tmp_path: Path, broker: BrokerProcess) -> Iterator[Stack]:
-    made = Stack(tmp_path, broker.info)
-    yield made
-    made.close()
 
 
 @pytest.fixture

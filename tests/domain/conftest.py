@@ -14,26 +14,15 @@ import os
 import secrets
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
-
-from lianxin.broker import BrokerProcess
 
 _CANDIDATES = (
     "postgresql://postgres@127.0.0.1:5432/test",
     "postgresql://root@127.0.0.1:5432/test",
     "postgresql://postgres@127.0.0.1:5432/postgres",
 )
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[BrokerProcess]:
-    process = BrokerProcess(tmp_path / "broker", kind="mosquitto")
-    process.start()
-    yield process
-    process.stop(kill=True)
 
 
 def _admin_url() -> tuple[str | None, list[str]]:

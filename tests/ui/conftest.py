@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lianxin.broker import BrokerInfo, BrokerProcess, free_port
+from lianxin.broker import BrokerInfo, free_port
 from tests.ui.display import Xvfb
 from tests.ui.kiosk_ui import KioskUI
 
@@ -15,14 +15,6 @@ def xvfb() -> Iterator[Xvfb]:
     screen = Xvfb().start()
     yield screen
     screen.stop()
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[BrokerProcess]:
-    process = BrokerProcess(tmp_path / "broker", kind="mosquitto")
-    process.start()
-    yield process
-    process.stop(kill=True)
 
 
 @pytest.fixture
