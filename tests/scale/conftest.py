@@ -1,4 +1,5 @@
-"""Fixtures for scale-out tests: the domain suite's Mosquitto and PostgreSQL fixtures.
+"""Fixtures for scale-out tests: the domain suite's PostgreSQL fixture (the
+broker fixture is the shared one in tests/conftest.py).
 
 The PostgreSQL database is made fresh for the session and dropped after
 (see tests/domain/conftest.py); with no server to be had, the PostgreSQL
@@ -7,6 +8,6 @@ tests are skipped with the reason in the summary, never silently.
 
 from __future__ import annotations
 
-from tests.domain.conftest import broker, postgres_url
+from tests.domain.conftest import postgres_url
 
-__all__ = ["broker", "postgres_url"]
+__all__ = ["postgres_url"]
