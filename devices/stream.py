@@ -13,16 +13,16 @@ from collections.abc import Callable
 import serial
 
 from devices.dedupe import Deduplicator
-from devices.delivery import ScanDelivery
 from devices.parsing import Parsed
 from devices.reads import CredentialRead, ErrorCallback, ErrorCode
 from devices.scan import ScanCallback
+from devices.serial_source import SerialSource
 from devices.transport import SerialLink
 
 Decoder = Callable[[bytes], Parsed[CredentialRead]]
 
 
-class StreamReader:
+class StreamReader(SerialSource):
     """A ``ScanSource`` over a serial link and a pure decoder.
 
     ``run`` blocks in the caller's thread until ``stop`` is set; ``on_scan``
@@ -38,27 +38,11 @@ class StreamReader:
         on_error: ErrorCallback | None = None,
         max_buffer: int = 8192,
     ) -> None:
-        self._link = link
+        super().__init__(link, dedupe, on_error)
         self._decode = decode
-        self._delivery = ScanDelivery(link.reader_id, dedupe, on_error)
         self._max_buffer = max_buffer
 
-    @property
-    def reader_id(self) -> str:
-        return self._link.reader_id
-
-    @property
-    def health(self) -> str:
-        return self._link.health.value
-
-    def run(self, on_scan: ScanCallback, stop: threading.Event) -> None:
-        self._link.serve(
-            lambda port: self._pump(port, on_scan, stop),
-            stop,
-            lambda reason: self._delivery.report(ErrorCode.PORT, reason),
-        )
-
-    def _pump(self, port: serial.Serial, on_scan: ScanCallback, stop: threading.Event) -> None:
+    def _session(self, port: serial.Serial, on_scan: ScanCallback, stop: threading.Event) -> None:
         buf = b""
         while not stop.is_set():
             chunk = port.read(max(1, port.in_waiting))

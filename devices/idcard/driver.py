@@ -13,7 +13,6 @@ import time
 import serial
 
 from devices.dedupe import Deduplicator
-from devices.delivery import ScanDelivery
 from devices.idcard.frames import Command, Response, Status, describe_status, encode_request
 from devices.idcard.frames import parse_responses as parse_frames
 from devices.idcard.text import decode_text, text_block
@@ -21,12 +20,13 @@ from devices.idhash import MIN_KEY_BYTES, hash_id_number, mask_id_number
 from devices.parsing import FrameError
 from devices.reads import CredentialRead, ErrorCallback, ErrorCode
 from devices.scan import CredentialKind, ScanCallback
+from devices.serial_source import SerialSource
 from devices.transport import Health, SerialLink
 
 logger = logging.getLogger(__name__)
 
 
-class IdCardReader:
+class IdCardReader(SerialSource):
     """A ``ScanSource`` for SAM-protocol ID card readers on a serial link.
 
     It polls "find card" every ``poll_interval_s``. A card found is selected
@@ -49,27 +49,11 @@ class IdCardReader:
     ) -> None:
         if len(id_hash_key) < MIN_KEY_BYTES:
             raise ValueError(f"idcard driver needs an id hash key of {MIN_KEY_BYTES}+ bytes")
-        self._link = link
+        super().__init__(link, dedupe, on_error)
         self._key = id_hash_key
-        self._delivery = ScanDelivery(link.reader_id, dedupe, on_error)
         self._poll = poll_interval_s
         self._timeout = response_timeout_s
         self._attempts = read_attempts
-
-    @property
-    def reader_id(self) -> str:
-        return self._link.reader_id
-
-    @property
-    def health(self) -> str:
-        return self._link.health.value
-
-    def run(self, on_scan: ScanCallback, stop: threading.Event) -> None:
-        self._link.serve(
-            lambda port: self._session(port, on_scan, stop),
-            stop,
-            lambda reason: self._delivery.report(ErrorCode.PORT, reason),
-        )
 
     def _session(self, port: serial.Serial, on_scan: ScanCallback, stop: threading.Event) -> None:
         awaiting_removal = False
