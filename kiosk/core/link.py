@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 
 from config.settings import KioskSettings
-from kiosk.core.outbox import Outbox
+from kiosk.core.outbox import Outbox, ReplyRecord
 from kiosk.core.reference_cache import ReferenceCache
 from protocol.codec import decode_reply, encode
 from protocol.errors import ProtocolError
@@ -56,6 +57,8 @@ class HubLink:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._sent_at: dict[str, float] = {}  # request id -> monotonic time of last publish
+        # Replies taken by the network thread, not yet retired in the outbox.
+        self._replies: deque[tuple[Reply, str]] = deque()
         self._lock = threading.Lock()
         self.connected = False
         self._client = make_client(
@@ -185,20 +188,9 @@ class HubLink:
                 extra={"event": "refused_unidentified", **self._context()},
             )
             return
-        fresh = self._outbox.mark_replied(
-            reply.request_id, reply.status.value, reply.code, encode(reply).decode("utf-8")
-        )
-        with self._lock:
-            self._sent_at.pop(reply.request_id, None)
-        log.info(
-            "reply %s %s%s",
-            reply.status.value,
-            reply.code,
-            "" if fresh else " (already answered)",
-            extra={"event": "reply", "request_id": reply.request_id, **self._context()},
-        )
-        if fresh and self._on_reply is not None:
-            self._on_reply(reply)
+        # Retired by the sender thread in one transaction with the others
+        # that arrived meanwhile: one fsync per batch, not per reply.
+        self._replies.append((reply, payload.decode("utf-8")))
         self._wake.set()
 
     # -- sender thread ---------------------------------------------------------
@@ -211,6 +203,7 @@ class HubLink:
         while not self._stop.is_set():
             self._wake.wait(IDLE_WAIT_S)
             self._wake.clear()
+            self._retire_replies()
             if not self.connected:
                 continue
             now = time.monotonic()
@@ -241,6 +234,34 @@ class HubLink:
                         **self._context(),
                     },
                 )
+
+    def _retire_replies(self) -> None:
+        """Mark every reply taken so far as answered, in one outbox transaction."""
+        taken: list[tuple[Reply, str]] = []
+        while self._replies:
+            taken.append(self._replies.popleft())
+        if not taken:
+            return
+        fresh = self._outbox.mark_replied_many(
+            [
+                ReplyRecord(reply.request_id, reply.status.value, reply.code, raw)
+                for reply, raw in taken
+                if reply.request_id is not None
+            ]
+        )
+        with self._lock:
+            for reply, _ in taken:
+                self._sent_at.pop(reply.request_id or "", None)
+        for reply, _ in taken:
+            log.info(
+                "reply %s %s%s",
+                reply.status.value,
+                reply.code,
+                "" if reply.request_id in fresh else " (already answered)",
+                extra={"event": "reply", "request_id": reply.request_id, **self._context()},
+            )
+            if reply.request_id in fresh and self._on_reply is not None:
+                self._on_reply(reply)
 
     def _publish_status(self) -> None:
         self._client.publish(

@@ -4,6 +4,9 @@ SQLite in WAL mode with ``synchronous=FULL``: when ``add`` returns, the
 request survives a power cut. Rows are kept after the hub's reply (with
 the reply) so the kiosk can show a pending booking's answer later; only
 the hub's application reply, never a PUBACK, marks a row as answered.
+Replies are marked in batches (``mark_replied_many``, one commit for all
+the replies that arrived together): losing a batch in a crash only means
+those requests are sent again and the hub answers them as duplicates.
 Thread-safe: one connection guarded by a lock (the UI thread adds, the
 link thread reads and marks).
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +56,16 @@ class Draft:
     type: str
     topic: str
     payload: bytes
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    """The hub's reply to one request, as the outbox stores it."""
+
+    request_id: str
+    status: str
+    code: str
+    reply_json: str
 
 
 @dataclass(frozen=True)
@@ -115,13 +128,18 @@ class Outbox:
             seq, draft.request_id, draft.type, draft.topic, draft.payload, created_at
         )
 
-    def waiting(self, limit: int) -> list[OutboxEntry]:
-        """The oldest ``limit`` requests still without a reply, in sequence order."""
+    def waiting(self, limit: int, after_seq: int = 0) -> list[OutboxEntry]:
+        """The oldest ``limit`` requests after ``after_seq`` still without a reply, in order.
+
+        ``after_seq`` lets the link page through a long queue: it keeps the
+        in-flight window in memory and asks for the next page only when it
+        has sent the last one.
+        """
         with self._lock:
             rows = self._db.execute(
                 "SELECT seq, request_id, type, topic, payload, created_at FROM outbox"
-                " WHERE replied_at IS NULL ORDER BY seq LIMIT ?",
-                (limit,),
+                " WHERE replied_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+                (after_seq, limit),
             ).fetchall()
         return [
             OutboxEntry(seq, rid, kind, topic, bytes(payload), datetime.fromisoformat(created))
@@ -130,13 +148,33 @@ class Outbox:
 
     def mark_replied(self, request_id: str, status: str, code: str, reply_json: str) -> bool:
         """Record the hub's reply; False when the id is unknown or already answered."""
+        return bool(self.mark_replied_many([ReplyRecord(request_id, status, code, reply_json)]))
+
+    def mark_replied_many(self, replies: Sequence[ReplyRecord]) -> set[str]:
+        """Record several replies in one transaction (one fsync); the ids newly answered.
+
+        An id that is unknown or already answered is left alone and not returned.
+        """
+        if not replies:
+            return set()
+        replied_at = datetime.now(UTC).isoformat()
+        fresh: set[str] = set()
         with self._lock:
-            cursor = self._db.execute(
-                "UPDATE outbox SET replied_at=?, reply_status=?, reply_code=?, reply_json=?"
-                " WHERE request_id=? AND replied_at IS NULL",
-                (datetime.now(UTC).isoformat(), status, code, reply_json, request_id),
-            )
-            return cursor.rowcount == 1
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for reply in replies:
+                    cursor = self._db.execute(
+                        "UPDATE outbox SET replied_at=?, reply_status=?, reply_code=?,"
+                        " reply_json=? WHERE request_id=? AND replied_at IS NULL",
+                        (replied_at, reply.status, reply.code, reply.reply_json, reply.request_id),
+                    )
+                    if cursor.rowcount == 1:
+                        fresh.add(reply.request_id)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return fresh
 
     def counts(self) -> OutboxCounts:
         with self._lock:
