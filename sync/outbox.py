@@ -57,8 +57,16 @@ def waiting_records(session: Session, limit: int, *, lock: bool) -> list[OutboxR
     With ``lock`` (PostgreSQL) the rows are taken ``FOR UPDATE SKIP LOCKED``:
     another hub worker pushing at the same time skips them and takes the
     next ones, and the locks last until the caller's transaction ends.
+
+    Ordered by ``(sent_at, id)``, the columns of ``ix_sync_outbox_unsent``
+    (``sent_at`` is NULL for every waiting row, so this is oldest first):
+    PostgreSQL then reads the first ``limit`` waiting entries straight off
+    that index. Ordered by ``id`` alone it may walk the primary key through
+    every record already sent, or sort the whole backlog, for each batch.
     """
-    query = select(SyncEvent).where(*_WAITING).order_by(SyncEvent.id).limit(limit)
+    query = (
+        select(SyncEvent).where(*_WAITING).order_by(SyncEvent.sent_at, SyncEvent.id).limit(limit)
+    )
     if lock:
         query = query.with_for_update(skip_locked=True)
     return [
