@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from central.models import Event
@@ -103,9 +103,12 @@ def _body_error(kind: MessageType, body: object) -> str | None:
 
 
 def _insert_new(session: Session, hub_id: str, candidates: list[_Candidate]) -> set[str]:
+    """The event ids of ``candidates`` stored now; ids stored before are left as they were."""
     if not candidates:
         return set()
     now = datetime.now(UTC)
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_new_postgresql(session, hub_id, candidates, now)
     rows = [
         {
             "event_id": c.event.event_id,
@@ -117,15 +120,38 @@ def _insert_new(session: Session, hub_id: str, candidates: list[_Candidate]) -> 
         }
         for c in candidates
     ]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(Event)
+        sqlite.insert(Event)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["event_id"])
         .returning(Event.event_id)
     )
     return set(session.scalars(statement).all())
+
+
+# One statement text whatever the batch size, the rows as one JSON array parameter:
+# PostgreSQL prepares it once per connection, and Python only runs json.dumps (C) over
+# the batch. A multi-row VALUES statement is compiled and parsed anew for each batch,
+# and psycopg escapes text[] array parameters element by element in Python.
+_INSERT_FROM_JSON = text(
+    "INSERT INTO events (event_id, hub_id, kind, station, payload_json, received_at) "
+    "SELECT row->>0, :hub_id, row->>1, row->>2, row->>3, :received_at "
+    "FROM json_array_elements(CAST(:rows AS json)) AS row "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+)
+
+
+def _insert_new_postgresql(
+    session: Session, hub_id: str, candidates: list[_Candidate], now: datetime
+) -> set[str]:
+    rows = json.dumps(
+        [
+            [c.event.event_id, c.event.kind.value, c.event.station, c.payload_json]
+            for c in candidates
+        ]
+    )
+    parameters = {"hub_id": hub_id, "received_at": now, "rows": rows}
+    return set(session.scalars(_INSERT_FROM_JSON, parameters).all())
 
 
 def _stored_payloads(session: Session, event_ids: list[str]) -> dict[str, str]:
