@@ -24,6 +24,7 @@ import paho.mqtt.client as mqtt
 from config.settings import KioskSettings
 from kiosk.core.outbox import Outbox, ReplyRecord
 from kiosk.core.reference_cache import ReferenceCache
+from kiosk.core.window import Pace, SendWindow
 from protocol.codec import decode_reply, encode
 from protocol.errors import ProtocolError
 from protocol.mqtt import QOS, connect_async, make_client
@@ -33,6 +34,8 @@ from protocol.topics import kiosk_status_topic, reference_filter, reply_topic
 log = logging.getLogger(__name__)
 STATUS_EVERY_S = 10.0
 IDLE_WAIT_S = 0.5
+# The pace allows bursts of this many seconds' worth of requests (50 ms).
+BURST_S = 0.05
 
 
 class HubLink:
@@ -56,10 +59,11 @@ class HubLink:
         self._reply_topic = reply_topic(settings.station, settings.kiosk)
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._sent_at: dict[str, float] = {}  # request id -> monotonic time of last publish
+        # Flags for the sender thread, which owns the send window.
+        self._reconnected = False  # resend everything unanswered
+        self._added = False  # the outbox has a new request
         # Replies taken by the network thread, not yet retired in the outbox.
         self._replies: deque[tuple[Reply, str]] = deque()
-        self._lock = threading.Lock()
         self.connected = False
         self._client = make_client(
             f"lianxin-kiosk-{settings.station}-{settings.kiosk}",
@@ -92,6 +96,7 @@ class HubLink:
 
     def wake(self) -> None:
         """A new request is in the outbox: send it now rather than at the next tick."""
+        self._added = True
         self._wake.set()
 
     # -- paho callbacks (network thread) ------------------------------------
@@ -106,9 +111,8 @@ class HubLink:
                 extra={"event": "connect_failed", **self._context()},
             )
             return
-        with self._lock:
-            # Whatever was in flight may be lost with the old connection: resend it.
-            self._sent_at.clear()
+        # Whatever was in flight may be lost with the old connection: resend it.
+        self._reconnected = True
         topics = [(self._reply_topic, QOS)]
         if self._reference is not None:
             topics.append((reference_filter(self._settings.station), QOS))
@@ -197,45 +201,60 @@ class HubLink:
 
     def _send_loop(self) -> None:
         pacing = self._settings.pacing
-        interval = 1.0 / pacing.max_per_second
-        next_send = time.monotonic()
+        window = SendWindow(self._outbox, pacing.max_in_flight, pacing.resend_after_s)
+        pace = Pace(pacing.max_per_second, pacing.max_per_second * BURST_S, time.monotonic())
         next_status = 0.0
+        timeout = IDLE_WAIT_S
         while not self._stop.is_set():
-            self._wake.wait(IDLE_WAIT_S)
+            if not self._wake.wait(timeout):
+                window.more_on_disk()  # a safety net for an add without wake()
             self._wake.clear()
-            self._retire_replies()
+            timeout = IDLE_WAIT_S
+            self._retire_replies(window)
             if not self.connected:
                 continue
+            if self._reconnected:
+                self._reconnected = False
+                window.reset()
+            if self._added:
+                self._added = False
+                window.more_on_disk()
             now = time.monotonic()
             if now >= next_status:
                 self._publish_status()
                 next_status = now + STATUS_EVERY_S
-            for entry in self._outbox.waiting(pacing.max_in_flight):
-                if self._stop.is_set() or not self.connected:
-                    break
-                with self._lock:
-                    last = self._sent_at.get(entry.request_id)
-                if last is not None and time.monotonic() - last < pacing.resend_after_s:
-                    continue
-                delay = next_send - time.monotonic()
-                if delay > 0 and self._stop.wait(delay):
-                    break
-                self._client.publish(entry.topic, entry.payload, qos=QOS)
-                next_send = max(next_send, time.monotonic() - interval) + interval
-                with self._lock:
-                    self._sent_at[entry.request_id] = time.monotonic()
+            window.requeue_overdue(now)
+            timeout = self._send_what_fits(window, pace)
+
+    def _send_what_fits(self, window: SendWindow, pace: Pace) -> float:
+        """Publish until the window is full, the pace says wait, or nothing is left.
+
+        Returns how long the sender may sleep before it should look again.
+        """
+        while not self._stop.is_set() and self.connected:
+            now = time.monotonic()
+            delay = pace.due_in(now)
+            if delay > 0:
+                return delay
+            entry = window.next_to_send()
+            if entry is None:
+                return IDLE_WAIT_S
+            pace.take()
+            self._client.publish(entry.topic, entry.payload, qos=QOS)
+            window.sent(entry, now)
+            if log.isEnabledFor(logging.DEBUG):
                 log.debug(
                     "published",
                     extra={
                         "event": "published",
                         "seq": entry.seq,
                         "request_id": entry.request_id,
-                        "resend": last is not None,
                         **self._context(),
                     },
                 )
+        return IDLE_WAIT_S
 
-    def _retire_replies(self) -> None:
+    def _retire_replies(self, window: SendWindow) -> None:
         """Mark every reply taken so far as answered, in one outbox transaction."""
         taken: list[tuple[Reply, str]] = []
         while self._replies:
@@ -249,9 +268,7 @@ class HubLink:
                 if reply.request_id is not None
             ]
         )
-        with self._lock:
-            for reply, _ in taken:
-                self._sent_at.pop(reply.request_id or "", None)
+        window.answered(reply.request_id for reply, _ in taken if reply.request_id is not None)
         for reply, _ in taken:
             log.info(
                 "reply %s %s%s",
