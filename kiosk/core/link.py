@@ -21,6 +21,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
+from config.crash_points import crash_point
 from config.settings import KioskSettings
 from kiosk.core.outbox import Outbox, ReplyRecord
 from kiosk.core.reference_cache import ReferenceCache
@@ -28,7 +29,7 @@ from kiosk.core.window import Pace, SendWindow
 from protocol.codec import decode_reply, encode
 from protocol.errors import ProtocolError
 from protocol.mqtt import QOS, connect_async, make_client
-from protocol.replies import KioskStatus, ReaderHealth, Reply
+from protocol.replies import KioskStatus, ReaderHealth, Reply, ReplyStatus
 from protocol.topics import kiosk_status_topic, reference_filter, reply_topic
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class HubLink:
         self._reconnected = False  # resend everything unanswered
         self._added = False  # the outbox has a new request
         # Replies taken by the network thread, not yet retired in the outbox.
-        self._replies: deque[tuple[Reply, str]] = deque()
+        self._replies: deque[tuple[str, Reply, str]] = deque()
         self.connected = False
         self._client = make_client(
             f"lianxin-kiosk-{settings.station}-{settings.kiosk}",
@@ -194,7 +195,7 @@ class HubLink:
             return
         # Retired by the sender thread in one transaction with the others
         # that arrived meanwhile: one fsync per batch, not per reply.
-        self._replies.append((reply, payload.decode("utf-8")))
+        self._replies.append((reply.request_id, reply, payload.decode("utf-8")))
         self._wake.set()
 
     # -- sender thread ---------------------------------------------------------
@@ -255,30 +256,46 @@ class HubLink:
         return IDLE_WAIT_S
 
     def _retire_replies(self, window: SendWindow) -> None:
-        """Mark every reply taken so far as answered, in one outbox transaction."""
-        taken: list[tuple[Reply, str]] = []
+        """Mark every reply taken so far as answered, in one outbox transaction.
+
+        Logging: a lone reply (the usual case, one person at the kiosk) gets
+        one INFO line with its request id, as does any reply that is not
+        ``ok``. A batch of ok replies during a replay gets one INFO summary;
+        its per-request lines are DEBUG, because one line per request cost
+        an eighth of the kiosk's time at thousands of replies a second.
+        """
+        taken: list[tuple[str, Reply, str]] = []
         while self._replies:
             taken.append(self._replies.popleft())
         if not taken:
             return
+        crash_point("kiosk_before_retire")
         fresh = self._outbox.mark_replied_many(
-            [
-                ReplyRecord(reply.request_id, reply.status.value, reply.code, raw)
-                for reply, raw in taken
-                if reply.request_id is not None
-            ]
+            [ReplyRecord(rid, reply.status.value, reply.code, raw) for rid, reply, raw in taken]
         )
-        window.answered(reply.request_id for reply, _ in taken if reply.request_id is not None)
-        for reply, _ in taken:
-            log.info(
-                "reply %s %s%s",
-                reply.status.value,
-                reply.code,
-                "" if reply.request_id in fresh else " (already answered)",
-                extra={"event": "reply", "request_id": reply.request_id, **self._context()},
-            )
-            if reply.request_id in fresh and self._on_reply is not None:
+        window.answered(rid for rid, _, _ in taken)
+        for rid, reply, _ in taken:
+            alone_or_refused = len(taken) == 1 or reply.status != ReplyStatus.OK
+            level = logging.INFO if alone_or_refused else logging.DEBUG
+            if log.isEnabledFor(level):
+                log.log(
+                    level,
+                    "reply %s %s%s",
+                    reply.status.value,
+                    reply.code,
+                    "" if rid in fresh else " (already answered)",
+                    extra={"event": "reply", "request_id": rid, **self._context()},
+                )
+            if rid in fresh and self._on_reply is not None:
                 self._on_reply(reply)
+        if len(taken) > 1:
+            log.info(
+                "retired %d replies: %d ok, %d already answered",
+                len(taken),
+                sum(1 for _, reply, _ in taken if reply.status == ReplyStatus.OK),
+                len(taken) - len(fresh),
+                extra={"event": "replies_retired", **self._context()},
+            )
 
     def _publish_status(self) -> None:
         self._client.publish(
