@@ -50,9 +50,15 @@ class CentralClient:
     def close(self) -> None:
         self._session.close()
 
-    def push(self, items: list[dict[str, Any]]) -> list[ItemOutcome] | CallFailure:
-        """Send one batch of outbox records; central's answer for each, by index."""
-        answer = self._call("POST", "/events", BatchAnswer, json={"items": items})
+    def push(self, items: list[str]) -> list[ItemOutcome] | CallFailure:
+        """Send one batch of outbox records, each already one JSON object (text).
+
+        The body is the items joined as they are: the hub does not parse and
+        re-serialise records it serialised itself. Central's answer for each,
+        by index.
+        """
+        body = ('{"items":[' + ",".join(items) + "]}").encode()
+        answer = self._call("POST", "/events", BatchAnswer, body=body)
         return answer if isinstance(answer, CallFailure) else answer.results
 
     def feed(self, name: str, cursor: str, limit: int) -> FeedPage | CallFailure:
@@ -77,11 +83,19 @@ class CentralClient:
         answer_model: type[A],
         *,
         json: dict[str, Any] | None = None,
+        body: bytes | None = None,
         params: dict[str, str] | None = None,
     ) -> A | CallFailure:
+        headers = {"Content-Type": "application/json"} if body is not None else None
         try:
             response = self._session.request(
-                method, self._url + path, json=json, params=params, timeout=self._timeout_s
+                method,
+                self._url + path,
+                json=json,
+                data=body,
+                headers=headers,
+                params=params,
+                timeout=self._timeout_s,
             )
         except requests.RequestException as exc:
             return CallFailure(f"{method} {path}: {type(exc).__name__}: {exc}", retryable=True)

@@ -13,7 +13,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -31,14 +30,18 @@ class OutboxRecord:
     station: str
     payload_json: str
 
-    def as_item(self) -> dict[str, Any]:
-        """The record as one item of central's batch."""
-        return {
-            "event_id": self.event_id,
-            "kind": self.kind,
-            "station": self.station,
-            "payload": json.loads(self.payload_json),
-        }
+    def item_json(self) -> str:
+        """The record as one item of central's batch, in JSON.
+
+        ``payload_json`` is JSON the hub wrote itself, so it goes in as it is
+        stored rather than parsed and serialised again. Were a stored payload
+        ever not JSON, central would refuse the whole batch as malformed and
+        the pusher would narrow it down to this record and park it.
+        """
+        return (
+            f'{{"event_id":{json.dumps(self.event_id)},"kind":{json.dumps(self.kind)},'
+            f'"station":{json.dumps(self.station)},"payload":{self.payload_json}}}'
+        )
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Backlog:
 
 
 _WAITING = (SyncEvent.sent_at.is_(None), SyncEvent.parked_reason.is_(None))
+# The pusher's sessions hold no SyncEvent objects (records are read as plain
+# rows), so an UPDATE has nothing in the session to bring up to date.
+_NO_SYNC = {"synchronize_session": False}
 
 
 def waiting_records(session: Session, limit: int, *, lock: bool) -> list[OutboxRecord]:
@@ -64,15 +70,17 @@ def waiting_records(session: Session, limit: int, *, lock: bool) -> list[OutboxR
     that index. Ordered by ``id`` alone it may walk the primary key through
     every record already sent, or sort the whole backlog, for each batch.
     """
-    query = (
-        select(SyncEvent).where(*_WAITING).order_by(SyncEvent.sent_at, SyncEvent.id).limit(limit)
+    columns = (
+        SyncEvent.id,
+        SyncEvent.event_id,
+        SyncEvent.kind,
+        SyncEvent.station,
+        SyncEvent.payload_json,
     )
+    query = select(*columns).where(*_WAITING).order_by(SyncEvent.sent_at, SyncEvent.id).limit(limit)
     if lock:
         query = query.with_for_update(skip_locked=True)
-    return [
-        OutboxRecord(row.id, row.event_id, row.kind, row.station, row.payload_json)
-        for row in session.scalars(query)
-    ]
+    return [OutboxRecord(*row) for row in session.execute(query)]
 
 
 def mark_sent(session: Session, ids: Sequence[int], now: datetime) -> None:
@@ -80,7 +88,8 @@ def mark_sent(session: Session, ids: Sequence[int], now: datetime) -> None:
         session.execute(
             update(SyncEvent)
             .where(SyncEvent.id.in_(ids))
-            .values(sent_at=now, attempts=SyncEvent.attempts + 1)
+            .values(sent_at=now, attempts=SyncEvent.attempts + 1),
+            execution_options=_NO_SYNC,
         )
 
 
@@ -96,7 +105,8 @@ def count_attempt(session: Session, ids: Sequence[int]) -> None:
     """Note a try that got no answer for these records (visible to staff as ``attempts``)."""
     if ids:
         session.execute(
-            update(SyncEvent).where(SyncEvent.id.in_(ids)).values(attempts=SyncEvent.attempts + 1)
+            update(SyncEvent).where(SyncEvent.id.in_(ids)).values(attempts=SyncEvent.attempts + 1),
+            execution_options=_NO_SYNC,
         )
 
 

@@ -27,7 +27,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,7 +38,8 @@ from sync.wire import ItemOutcome
 
 log = logging.getLogger(__name__)
 
-PushBatch = Callable[[list[dict[str, Any]]], "list[ItemOutcome] | CallFailure"]
+# Sends the items (each one JSON object, as text) as one batch; central's answer.
+PushBatch = Callable[[list[str]], "list[ItemOutcome] | CallFailure"]
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,13 @@ class Pusher:
                 records = outbox.waiting_records(session, self._limit, lock=True)
                 if not records:
                     return PushReport()
-                answer = self.push_batch([r.as_item() for r in records])
+                answer = self.push_batch([r.item_json() for r in records])
                 return self._record(session, records, answer)
         with self.sessions() as session:
             records = outbox.waiting_records(session, self._limit, lock=False)
         if not records:
             return PushReport()
-        answer = self.push_batch([r.as_item() for r in records])
+        answer = self.push_batch([r.item_json() for r in records])
         with self.sessions.begin() as session:
             return self._record(session, records, answer)
 

@@ -74,7 +74,7 @@ def test_failure_is_retryable_only_for_5xx_and_429(
     server: ThreadingHTTPServer, status: int, retryable: bool
 ) -> None:
     server.script = (status, json.dumps({"detail": "no"}))  # type: ignore[attr-defined]
-    answer = client_for(server).push([{"event_id": "e1"}])
+    answer = client_for(server).push(['{"event_id": "e1"}'])
     assert isinstance(answer, CallFailure)
     assert (answer.status, answer.retryable) == (status, retryable)
     assert "no" in answer.reason
@@ -98,10 +98,18 @@ def test_every_call_carries_the_hub_token_and_items(server: ThreadingHTTPServer)
         200,
         json.dumps({"results": [{"index": 0, "event_id": "e1", "status": "accepted"}]}),
     )
-    answer = client_for(server).push([{"event_id": "e1"}])
+    answer = client_for(server).push(['{"event_id": "e1"}'])
     assert not isinstance(answer, CallFailure)
     assert answer[0].status == "accepted"
     path, authorization, body = server.seen[0]  # type: ignore[attr-defined]
     assert path == "/api/v1/events"
     assert authorization == "Bearer secret-token"
     assert json.loads(body) == {"items": [{"event_id": "e1"}]}
+
+
+def test_items_are_sent_as_the_json_they_were_given(server: ThreadingHTTPServer) -> None:
+    server.script = (200, json.dumps({"results": []}))  # type: ignore[attr-defined]
+    items = ['{"event_id":"e1","payload":{"body":{}}}', '{"event_id":"e2"}']
+    client_for(server).push(items)
+    _path, _authorization, body = server.seen[0]  # type: ignore[attr-defined]
+    assert body == b'{"items":[' + ",".join(items).encode() + b"]}"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.metrics import Metrics
@@ -27,7 +27,8 @@ class FakeCentral:
         self.batches: list[list[str]] = []
         self.answer = answer or accept_all
 
-    def push(self, items: list[dict[str, Any]]) -> list[ItemOutcome] | CallFailure:
+    def push(self, items_json: list[str]) -> list[ItemOutcome] | CallFailure:
+        items = [json.loads(item) for item in items_json]
         self.batches.append([item["event_id"] for item in items])
         return self.answer(items)
 
@@ -212,6 +213,35 @@ def test_batch_refused_as_malformed_is_split_until_the_bad_record_is_parked(
     state = states(hub_sessions)
     assert state[poison][1] is not None and "422" in state[poison][1]
     assert [state[i][0] for i in ids] == [True, True, False, True]
+
+
+def test_stored_payload_that_is_not_json_is_parked_and_the_rest_sent(
+    hub_sessions: sessionmaker[Session],
+) -> None:
+    ids = add_records(hub_sessions, 4)
+    with hub_sessions.begin() as session:
+        session.execute(
+            update(SyncEvent).where(SyncEvent.event_id == ids[1]).values(payload_json="{broken")
+        )
+    sent: list[str] = []
+
+    def central(items_json: list[str]) -> list[ItemOutcome] | CallFailure:
+        # What central does with the body the client builds from these items.
+        try:
+            items = json.loads('{"items":[' + ",".join(items_json) + "]}")["items"]
+        except ValueError:
+            return CallFailure("POST /events: 422 JSON decode error", retryable=False, status=422)
+        sent.extend(item["event_id"] for item in items)
+        return accept_all(items)
+
+    push = Pusher(hub_sessions, central, Metrics(), batch_size=4)
+    for _ in range(10):  # halving the batch down to the broken record takes a few calls
+        push.push_once()
+
+    state = states(hub_sessions)
+    assert sorted(sent) == [ids[0], ids[2], ids[3]]
+    assert state[ids[1]][:2] == (False, "central refused it: POST /events: 422 JSON decode error")
+    assert all(state[i][0] for i in (ids[0], ids[2], ids[3]))
 
 
 def test_auth_failure_parks_nothing(hub_sessions: sessionmaker[Session]) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 import psycopg
 import pytest
@@ -46,7 +46,8 @@ def test_concurrent_pushers_take_disjoint_batches(pg_sessions: sessionmaker[Sess
     both_in_flight = threading.Barrier(2, timeout=20)
     first_call = threading.local()
 
-    def central(items: list[dict[str, Any]]) -> list[ItemOutcome]:
+    def central(items_json: list[str]) -> list[ItemOutcome]:
+        items = [json.loads(item) for item in items_json]
         if not getattr(first_call, "done", False):
             first_call.done = True
             both_in_flight.wait()
