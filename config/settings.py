@@ -126,12 +126,22 @@ class ReaderSettings(_Section):
 
 
 class PacingSettings(_Section):
-    """Replay after an outage: in order, at most this fast, this many unanswered."""
+    """Replay after an outage: in order, at most this fast, this many unanswered.
 
-    # Fast enough to catch up after a week in seconds, below the hub's
-    # per-kiosk limit (kiosk_rate_per_s) so a replay is never dropped there.
-    max_per_second: Annotated[float, Field(gt=0)] = 500.0
-    max_in_flight: Annotated[int, Field(ge=1, le=1000)] = 200
+    ``max_in_flight`` is the real back-pressure: the kiosk sends a request
+    only when one of the unanswered ones is answered, so it never sends
+    faster than the hub stores. 1000 (was 200) keeps a hub that commits in
+    groups busy while replies are on their way back; 100,000 queued scans
+    fit in well under 30 s if the hub keeps up. ``max_per_second`` is a
+    ceiling for a hub that answers fast: 5000 (was 500) is the rate a
+    100,000-scan week needs with margin (3,400/s for 30 s). It must stay
+    at or below the hub's ``kiosk_rate_per_s``, or the hub drops requests
+    unanswered and they wait ``resend_after_s``; the kiosk's bursts are
+    50 ms worth (250 at 5000/s), well inside the hub's ``kiosk_burst``.
+    """
+
+    max_per_second: Annotated[float, Field(gt=0)] = 5000.0
+    max_in_flight: Annotated[int, Field(ge=1, le=1000)] = 1000
     resend_after_s: Annotated[float, Field(gt=0)] = 30.0
 
 
