@@ -1,12 +1,15 @@
 """The kiosk's link to the hub: replays the outbox over MQTT, takes replies.
 
-One sender thread walks the oldest unanswered requests in sequence order
-and publishes them at QoS 1, at most ``max_in_flight`` unanswered at once
-and at most ``max_per_second``, so a kiosk back from a long outage drains
-steadily instead of flooding the hub. A request unanswered for
-``resend_after_s``, or still unanswered when the connection comes back,
-is sent again: the hub dedupes by request id, so resending is always safe.
-paho's own queue is only a cache; the outbox is the truth.
+One thread (``kiosk-link``) owns the connection (kiosk/core/connection.py)
+and the send window (kiosk/core/window.py). It walks the oldest unanswered
+requests in sequence order and publishes them at QoS 1, at most
+``max_in_flight`` unanswered at once and at most ``max_per_second``, so a
+kiosk back from a long outage drains steadily instead of flooding the hub.
+Replies that arrive together are retired in one outbox transaction. A
+request unanswered for ``resend_after_s``, or still unanswered when the
+connection comes back, is sent again: the hub dedupes by request id, so
+resending is always safe. paho's own queue is only a cache; the outbox is
+the truth.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import paho.mqtt.client as mqtt
 
 from config.crash_points import crash_point
 from config.settings import KioskSettings
+from kiosk.core.connection import Connection
 from kiosk.core.outbox import Outbox, ReplyRecord
 from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.window import Pace, SendWindow
@@ -58,13 +62,14 @@ class HubLink:
         self._software = software
         self._status_topic = kiosk_status_topic(settings.station, settings.kiosk)
         self._reply_topic = reply_topic(settings.station, settings.kiosk)
-        self._wake = threading.Event()
         self._stop = threading.Event()
-        # Flags for the sender thread, which owns the send window.
+        # Flags for the link thread, which owns the send window.
         self._reconnected = False  # resend everything unanswered
         self._added = False  # the outbox has a new request
-        # Replies taken by the network thread, not yet retired in the outbox.
+        # Replies taken from the network, not yet retired in the outbox.
         self._replies: deque[tuple[str, Reply, str]] = deque()
+        # Work other threads hand to the link thread (paho is not thread-safe here).
+        self._calls: deque[Callable[[], None]] = deque()
         self.connected = False
         self._client = make_client(
             f"lianxin-kiosk-{settings.station}-{settings.kiosk}",
@@ -76,31 +81,39 @@ class HubLink:
         self._client.on_subscribe = self._on_subscribe
         self._subscription: int | None = None
         self._client.on_message = self._on_message
-        self._thread = threading.Thread(target=self._send_loop, name="kiosk-link", daemon=True)
+        self._connection = Connection(self._client, settings.broker, self._stop)
+        self._thread = threading.Thread(target=self._run, name="kiosk-link", daemon=True)
 
     def start(self) -> None:
         connect_async(self._client, self._settings.broker)
-        self._client.loop_start()
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop the link thread, then say goodbye to the broker from this thread."""
         self._stop.set()
-        self._wake.set()
+        self._connection.wake()
         self._thread.join(timeout=5)
         if self.connected:
             info = self._client.publish(
                 self._status_topic, self._status_payload("offline"), qos=QOS, retain=True
             )
-            info.wait_for_publish(timeout=2)
+            deadline = time.monotonic() + 2.0
+            while not info.is_published() and time.monotonic() < deadline:
+                self._client.loop(0.1)
         self._client.disconnect()
-        self._client.loop_stop()
+        self._connection.close()
 
     def wake(self) -> None:
         """A new request is in the outbox: send it now rather than at the next tick."""
         self._added = True
-        self._wake.set()
+        self._connection.wake()
 
-    # -- paho callbacks (network thread) ------------------------------------
+    def call_soon(self, call: Callable[[], None]) -> None:
+        """Run ``call`` on the link thread, the only one that may use the client."""
+        self._calls.append(call)
+        self._connection.wake()
+
+    # -- paho callbacks (link thread) -----------------------------------------
 
     def _on_connect(
         self, client: mqtt.Client, _userdata: Any, flags: Any, reason: Any, _props: Any
@@ -125,7 +138,7 @@ class HubLink:
             flags.session_present,
             extra={"event": "connected", **self._context()},
         )
-        self._wake.set()
+        self._connection.established()
 
     def _on_subscribe(
         self, _client: mqtt.Client, _userdata: Any, mid: int, reasons: Any, _props: Any
@@ -140,7 +153,6 @@ class HubLink:
             )
             return
         self.connected = True
-        self._wake.set()
 
     def _on_disconnect(
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
@@ -196,21 +208,22 @@ class HubLink:
         # Retired by the sender thread in one transaction with the others
         # that arrived meanwhile: one fsync per batch, not per reply.
         self._replies.append((reply.request_id, reply, payload.decode("utf-8")))
-        self._wake.set()
 
-    # -- sender thread ---------------------------------------------------------
+    # -- link thread -----------------------------------------------------------
 
-    def _send_loop(self) -> None:
+    def _run(self) -> None:
         pacing = self._settings.pacing
         window = SendWindow(self._outbox, pacing.max_in_flight, pacing.resend_after_s)
         pace = Pace(pacing.max_per_second, pacing.max_per_second * BURST_S, time.monotonic())
         next_status = 0.0
+        next_look = 0.0
         timeout = IDLE_WAIT_S
         while not self._stop.is_set():
-            if not self._wake.wait(timeout):
-                window.more_on_disk()  # a safety net for an add without wake()
-            self._wake.clear()
+            # Replies are taken inside turn() and retired together after it.
+            self._connection.turn(timeout)
             timeout = IDLE_WAIT_S
+            while self._calls:
+                self._calls.popleft()()
             self._retire_replies(window)
             if not self.connected:
                 continue
@@ -221,6 +234,9 @@ class HubLink:
                 self._added = False
                 window.more_on_disk()
             now = time.monotonic()
+            if now >= next_look:  # a safety net for a request added without wake()
+                window.more_on_disk()
+                next_look = now + IDLE_WAIT_S
             if now >= next_status:
                 self._publish_status()
                 next_status = now + STATUS_EVERY_S

@@ -23,7 +23,11 @@ class ResyncingHubLink(HubLink):
         if not self.connected or self._reference is None:
             return False
         topic = reference_filter(self._settings.station)
-        self._client.unsubscribe(topic)
-        self._client.subscribe(topic, qos=QOS)
+
+        def subscribe_again() -> None:
+            self._client.unsubscribe(topic)
+            self._client.subscribe(topic, qos=QOS)
+
+        self.call_soon(subscribe_again)  # the client belongs to the link's thread
         log.info("reference re-sync requested", extra={"event": "reference_resync"})
         return True

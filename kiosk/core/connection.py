@@ -1,0 +1,107 @@
+"""One thread drives the kiosk's MQTT connection, through paho's external-loop API.
+
+paho's own network thread (``loop_start``) hands every packet between two
+threads: a publish from the sender wakes the network thread through a
+socket, and a reply wakes the sender through an event. At thousands of
+requests a second that hand-over cost more than the work itself. Here
+the link's one thread selects on the broker socket and a wake-up socket,
+reads and writes with ``loop_read``/``loop_write``, keeps the connection
+alive with ``loop_misc``, and reconnects with backoff as ``loop_forever``
+would; paho's callbacks therefore run on that thread too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import select
+import socket
+import threading
+import time
+
+import paho.mqtt.client as mqtt
+
+from protocol.mqtt import BrokerParams
+
+log = logging.getLogger(__name__)
+
+
+class Connection:
+    """Owned by one thread, except ``wake``, which any thread may call."""
+
+    def __init__(self, client: mqtt.Client, broker: BrokerParams, stop: threading.Event) -> None:
+        self._client = client
+        self._stop = stop
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        # As protocol.mqtt.make_client does for paho's loop: a random first
+        # delay per kiosk spreads a hundred kiosks reconnecting at once.
+        self._first_delay = broker.reconnect_min_s * random.uniform(1.0, 2.0)  # noqa: S311
+        self._max_delay = max(self._first_delay, broker.reconnect_max_s)
+        self._delay = self._first_delay
+        self._next_attempt = 0.0  # monotonic; the first attempt is immediate
+
+    def wake(self) -> None:
+        """Make the current or next ``turn`` return at once (thread-safe)."""
+        # A full socket means many wake-ups are pending already: one is enough.
+        with contextlib.suppress(BlockingIOError):
+            self._wake_w.send(b"\0")
+
+    def established(self) -> None:
+        """The broker accepted the connection: the next loss starts the backoff afresh."""
+        self._delay = self._first_delay
+
+    def turn(self, timeout: float) -> None:
+        """Wait up to ``timeout`` s for traffic or a wake-up and handle it.
+
+        paho's callbacks run inside this call. When there is no connection,
+        try to make one once the backoff allows, else just wait.
+        """
+        sock = self._client.socket()
+        if sock is None:
+            self._reconnect_or_wait(timeout)
+            return
+        # TLS: decrypted bytes may be waiting already, where select cannot see them.
+        pending = getattr(sock, "pending", lambda: 0)() > 0
+        writing = [sock] if self._client.want_write() else []
+        readable, writable, _ = select.select(
+            [sock, self._wake_r], writing, [], 0.0 if pending else timeout
+        )
+        if self._wake_r in readable:
+            self._drain_wake()
+        if sock in readable or pending:
+            self._client.loop_read()
+        if self._client.socket() is not None and (writable or self._client.want_write()):
+            self._client.loop_write()
+        if self._client.socket() is not None:
+            self._client.loop_misc()  # keepalive pings, and noticing a silent broker
+        if self._client.socket() is None:
+            self._next_attempt = time.monotonic() + self._delay
+
+    def close(self) -> None:
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def _reconnect_or_wait(self, timeout: float) -> None:
+        now = time.monotonic()
+        if now < self._next_attempt:
+            wait = min(timeout, self._next_attempt - now)
+            readable, _, _ = select.select([self._wake_r], [], [], wait)
+            if readable:
+                self._drain_wake()
+            return
+        if self._stop.is_set():
+            return
+        try:
+            self._client.reconnect()
+        except OSError as exc:
+            log.debug("broker not reachable: %s", exc, extra={"event": "connect_retry"})
+            self._next_attempt = time.monotonic() + self._delay
+            self._delay = min(self._delay * 2, self._max_delay)
+
+    def _drain_wake(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            while self._wake_r.recv(4096):
+                pass

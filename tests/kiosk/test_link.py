@@ -1,0 +1,66 @@
+"""The kiosk's link in-process, against a real broker and hub: drain, replay order, goodbye."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from config.settings import BrokerSettings, KioskSettings, PacingSettings
+from devices.scan import CredentialKind, ScanEvent
+from kiosk.core.link import HubLink
+from kiosk.core.outbox import Outbox
+from kiosk.core.requests import RequestWriter
+from lianxin.broker import BrokerProcess
+from protocol.replies import Reply
+from protocol.topics import kiosk_status_topic
+from tests.system.stack import Stack
+from tests.waiting import wait_until
+
+
+def settings(broker: BrokerProcess, *, in_flight: int) -> KioskSettings:
+    return KioskSettings(
+        station="st01",
+        kiosk="k1",
+        broker=BrokerSettings(
+            host=broker.info.host, port=broker.info.port, reconnect_min_s=0.2, reconnect_max_s=1
+        ),
+        pacing=PacingSettings(max_in_flight=in_flight, resend_after_s=30),
+    )
+
+
+def queued(path: Path, scans: int) -> Outbox:
+    outbox = Outbox(path)
+    writer = RequestWriter(outbox, "st01", "k1")
+    for number in range(scans):
+        writer.check_in(
+            ScanEvent(
+                reader_id="k1-em4100",
+                kind=CredentialKind.RFID_EM4100,
+                credential=f"{number:010X}",
+                display=str(number),
+                read_at=datetime.now(UTC),
+            )
+        )
+    return outbox
+
+
+def test_queued_requests_drain_in_order_through_a_small_window_and_goodbye_is_retained(
+    stack: Stack, broker: BrokerProcess, tmp_path: Path
+) -> None:
+    hub = stack.hub().start()
+    outbox = queued(tmp_path / "outbox.db", 30)
+    answered: list[Reply] = []
+    link = HubLink(settings(broker, in_flight=4), outbox, on_reply=answered.append)
+    link.start()
+    try:
+        wait_until(lambda: outbox.counts().waiting == 0, 60, "all thirty answered")
+    finally:
+        link.stop()
+
+    assert hub.count("check_ins") == 30
+    # With four in flight and no resends, the hub saw them in the kiosk's order.
+    assert [reply.request_id for reply in answered] == outbox.request_ids()
+    probe = stack.probe()
+    status_topic = kiosk_status_topic("st01", "k1")
+    statuses = wait_until(lambda: probe.on(status_topic), 10, "the retained status")
+    assert statuses[-1]["state"] == "offline" and statuses[-1]["outbox_waiting"] == 0
