@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic_core import PydanticSerializationError, to_json
 from sqlalchemy import select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ from central.models import Event
 from central.schemas import EventIn, ItemResult, ItemStatus
 from protocol.messages import REQUEST_MODELS, MessageType
 
-MAX_PAYLOAD_CHARS = 64 * 1024
+MAX_PAYLOAD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def store_batch(session: Session, hub_id: str, items: Sequence[dict[str, Any]]) 
         event_id = candidate.event.event_id
         if event_id in inserted:
             results[candidate.index] = _result(candidate.index, event_id, ItemStatus.ACCEPTED)
-        elif earlier.get(event_id) == candidate.payload_json:
+        elif _same_record(earlier.get(event_id), candidate):
             results[candidate.index] = _result(candidate.index, event_id, ItemStatus.DUPLICATE)
         else:
             results[candidate.index] = _result(
@@ -81,25 +82,67 @@ def _check(index: int, raw: dict[str, Any]) -> _Candidate | ItemResult:
             return _result(
                 index, shown_id, ItemStatus.REJECTED, f"payload {field} disagrees with the item"
             )
-    body_error = _body_error(event.kind, payload.get("body"))
+    if not isinstance(payload.get("body"), dict):
+        return _result(index, shown_id, ItemStatus.REJECTED, "payload.body must be an object")
+    try:
+        # Compact JSON in the order the hub sent it; pydantic's serialiser is
+        # several times faster than json.dumps(sort_keys=True).
+        payload_bytes = to_json(payload)
+    except PydanticSerializationError:
+        return _result(index, shown_id, ItemStatus.REJECTED, "payload is not valid Unicode text")
+    body_error = _body_error(event.kind, payload_bytes)
     if body_error is not None:
         return _result(index, shown_id, ItemStatus.REJECTED, body_error)
-    payload_json = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    if len(payload_json) > MAX_PAYLOAD_CHARS:
+    if len(payload_bytes) > MAX_PAYLOAD_BYTES:
         return _result(index, shown_id, ItemStatus.REJECTED, "payload over 64 KiB")
-    return _Candidate(index, event, payload_json)
+    return _Candidate(index, event, payload_bytes.decode())
 
 
-def _body_error(kind: MessageType, body: object) -> str | None:
-    """The record's body must be what the wire contract says for its kind."""
-    if not isinstance(body, dict):
-        return "payload.body must be an object"
-    model: type[BaseModel] = REQUEST_MODELS[kind].model_fields["body"].annotation  # type: ignore[assignment]
+def _same_record(stored_json: str | None, candidate: _Candidate) -> bool:
+    """Whether the record stored under this event id is the candidate's.
+
+    The texts match when the same hub resends; records stored by an older
+    central were serialised differently (keys sorted), so a mismatch is
+    decided on both in that canonical form.
+    """
+    if stored_json is None:
+        return False
+    if stored_json == candidate.payload_json:
+        return True
+    return _canonical(json.loads(stored_json)) == _canonical(candidate.event.payload)
+
+
+def _canonical(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _body_error(kind: MessageType, payload_json: bytes) -> str | None:
+    """The record's body must be what the wire contract says for its kind.
+
+    Checked in JSON mode (the body models are strict: a time must be a JSON
+    string), on the payload's JSON that is stored anyway, rather than on the
+    body serialised once more.
+    """
     try:
-        model.model_validate_json(json.dumps(body))
+        _PAYLOAD_CHECKS[kind].model_validate_json(payload_json)
     except ValidationError as exc:
-        return f"payload.body is not a valid {kind.value} body: {_first_error(exc)}"
+        error = exc.errors()[0]
+        if not error["loc"]:  # the text itself, e.g. a lone surrogate in some string
+            return f"payload is not valid JSON text: {error['msg']}"[:300]
+        where = ".".join(str(part) for part in error["loc"][1:]) or "body"  # past "body"
+        return f"payload.body is not a valid {kind.value} body: {where}: {error['msg']}"[:300]
     return None
+
+
+def _payload_check(kind: MessageType) -> type[BaseModel]:
+    """A model that reads a payload's ``body`` as the body of ``kind`` and ignores the rest."""
+    body: type[BaseModel] = REQUEST_MODELS[kind].model_fields["body"].annotation  # type: ignore[assignment]
+    return create_model(
+        f"{body.__name__}Payload", __config__=ConfigDict(extra="ignore"), body=(body, ...)
+    )
+
+
+_PAYLOAD_CHECKS = {kind: _payload_check(kind) for kind in MessageType}
 
 
 def _insert_new(session: Session, hub_id: str, candidates: list[_Candidate]) -> set[str]:

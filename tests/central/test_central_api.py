@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 
 from tests.central.stack import Central
 
@@ -122,6 +125,24 @@ def test_same_event_id_with_a_different_record_is_rejected(live: Central) -> Non
     (result,) = answer.json()["results"]
     assert result["status"] == "rejected"
     assert "different record" in result["reason"]
+
+
+def test_a_record_stored_in_another_key_order_is_a_duplicate(live: Central) -> None:
+    # Centrals before this one stored payloads with their keys sorted.
+    item = check_in("old-1")
+    stored = json.dumps(item["payload"], sort_keys=True, separators=(",", ":"))
+    engine = create_engine(live.engine_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO events (event_id, hub_id, kind, station, payload_json, received_at)"
+                " VALUES ('old-1', 'test-hub', 'check_in', 'st01', :payload, :now)"
+            ),
+            {"payload": stored, "now": datetime.now(UTC)},
+        )
+    engine.dispose()
+    answer = call(live, "POST", "/events", live.hub_token, {"items": [item]})
+    assert [r["status"] for r in answer.json()["results"]] == ["duplicate"]
 
 
 @pytest.mark.parametrize(
