@@ -27,11 +27,12 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.decisions import decide
+from hub.decisions import Outcome, decide
+from hub.domain.check_in import record_check_ins
 from hub.models import InboxEntry, SyncEvent
 from hub.wording import message_for
 from protocol.codec import encode
-from protocol.messages import Request
+from protocol.messages import CheckInRequest, MessageType, Request
 from protocol.replies import JsonScalar, Reply, ReplyStatus
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,59 @@ class _Applied:
     accepted: Accepted
     reply_row: dict[str, Any]
     event_row: dict[str, Any] | None
+
+
+class _Batch:
+    """The requests of one transaction, their answers, and the rows written at the end."""
+
+    def __init__(self, requests: Sequence[Request], received_at: datetime) -> None:
+        self.requests = requests
+        self.received_at = received_at
+        self.answers: list[Answer | None] = [None] * len(requests)
+        self.after_commit: list[int] = []  # answered from the stored reply once committed
+        self._reply_rows: list[dict[str, Any]] = []
+        self._event_rows: list[dict[str, Any]] = []
+
+    def one(self, session: Session, index: int) -> None:
+        """Decide one request in its own savepoint."""
+        try:
+            with session.begin_nested():
+                done = _apply(session, self.requests[index], self.received_at)
+        except IntegrityError:
+            # A twin committed by another worker since we looked (or a
+            # constraint in the decision): this savepoint alone rolls back.
+            self.after_commit.append(index)
+        else:
+            self._applied(index, done)
+
+    def check_ins(self, session: Session, run: list[int]) -> None:
+        """Decide consecutive check-ins together, in one savepoint."""
+        if len(run) == 1:
+            self.one(session, run[0])
+            return
+        requests = [cast(CheckInRequest, self.requests[index]) for index in run]
+        try:
+            with session.begin_nested():
+                done = _apply_check_ins(session, requests, self.received_at)
+        except IntegrityError:
+            for index in run:  # one by one: only the refused one rolls back
+                self.one(session, index)
+        else:
+            for index, each in zip(run, done, strict=True):
+                self._applied(index, each)
+
+    def write(self, session: Session) -> None:
+        """The replies and sync events of the whole batch, one statement each."""
+        if self._reply_rows:
+            session.connection().execute(_STORE_REPLY, self._reply_rows)
+        if self._event_rows:
+            session.connection().execute(insert(_OUTBOX), self._event_rows)
+
+    def _applied(self, index: int, done: _Applied) -> None:
+        self.answers[index] = done.accepted
+        self._reply_rows.append(done.reply_row)
+        if done.event_row is not None:
+            self._event_rows.append(done.event_row)
 
 
 class Inbox:
@@ -157,46 +211,37 @@ class Inbox:
             return Failed(error)
 
     def _accept_together(self, requests: Sequence[Request]) -> list[Answer]:
-        received_at = self._clock()
-        answers: list[Answer | None] = [None] * len(requests)
-        after_commit: list[int] = []  # answered from the stored reply once committed
+        batch = _Batch(requests, self._clock())
         with self._sessions.begin() as session:
             _begin_writing(session)
             stored = _stored_rows(session, {request.id for request in requests})
             claimed: set[str] = set()
-            reply_rows: list[dict[str, Any]] = []
-            event_rows: list[dict[str, Any]] = []
+            run: list[int] = []  # consecutive check-ins, decided together
             for index, request in enumerate(requests):
                 row = stored.get(request.id)
                 if row is not None:
-                    answers[index] = self._answer_stored(request, *row)
+                    batch.answers[index] = self._answer_stored(request, *row)
                     continue
                 if request.id in claimed:
-                    after_commit.append(index)  # its twin earlier in this batch
+                    batch.after_commit.append(index)  # its twin earlier in this batch
                     continue
                 claimed.add(request.id)
-                self._note_clock_skew(request, received_at)
-                try:
-                    with session.begin_nested():
-                        applied = _apply(session, request, received_at)
-                except IntegrityError:
-                    # A twin committed by another worker since we looked (or a
-                    # constraint in the decision): this savepoint alone rolls back.
-                    after_commit.append(index)
+                self._note_clock_skew(request, batch.received_at)
+                if request.type == MessageType.CHECK_IN:
+                    run.append(index)
                     continue
-                answers[index] = applied.accepted
-                reply_rows.append(applied.reply_row)
-                if applied.event_row is not None:
-                    event_rows.append(applied.event_row)
-            if reply_rows:
-                session.connection().execute(_STORE_REPLY, reply_rows)
-            if event_rows:
-                session.connection().execute(insert(_OUTBOX), event_rows)
-        for index in after_commit:
-            answers[index] = self._answer_from_store(requests[index])
+                if run:  # keep the order: the check-ins before this request first
+                    batch.check_ins(session, run)
+                    run = []
+                batch.one(session, index)
+            if run:
+                batch.check_ins(session, run)
+            batch.write(session)
+        for index in batch.after_commit:
+            batch.answers[index] = self._answer_from_store(requests[index])
         return [
             answer if answer is not None else Failed(RuntimeError("unanswered"))
-            for answer in answers
+            for answer in batch.answers
         ]
 
     def _answer_from_store(self, request: Request) -> Answer:
@@ -278,6 +323,22 @@ def _stored_rows(session: Session, ids: Iterable[str]) -> dict[str, tuple[str, s
     return found
 
 
+def _claim_row(request: Request, received_at: datetime) -> dict[str, Any]:
+    """The inbox row that claims ``request``'s id; its reply is written with the batch."""
+    return {
+        "request_id": request.id,
+        "station": request.station,
+        "kiosk": request.kiosk,
+        "seq": request.seq,
+        "type": request.type.value,
+        "kiosk_time": request.kiosk_time,
+        "received_at": received_at,
+        "status": "",
+        "code": "",
+        "reply_json": "",
+    }
+
+
 def _apply(session: Session, request: Request, received_at: datetime) -> _Applied:
     """Claim ``request``'s id and decide it, inside the caller's savepoint.
 
@@ -285,23 +346,28 @@ def _apply(session: Session, request: Request, received_at: datetime) -> _Applie
     IntegrityError before any decision runs. The reply and the sync event
     are returned as rows for the caller to write for the whole batch.
     """
-    session.connection().execute(
-        insert(_INBOX),
-        {
-            "request_id": request.id,
-            "station": request.station,
-            "kiosk": request.kiosk,
-            "seq": request.seq,
-            "type": request.type.value,
-            "kiosk_time": request.kiosk_time,
-            "received_at": received_at,
-            "status": "",
-            "code": "",
-            "reply_json": "",
-        },
-    )
+    session.connection().execute(insert(_INBOX), _claim_row(request, received_at))
     outcome = decide(session, request, received_at)
     session.flush()  # the decision's rows are written inside this savepoint
+    return _answered(request, outcome, received_at)
+
+
+def _apply_check_ins(
+    session: Session, requests: Sequence[CheckInRequest], received_at: datetime
+) -> list[_Applied]:
+    """``_apply`` for consecutive check-ins: claims, check-ins and counts in a few statements."""
+    session.connection().execute(
+        insert(_INBOX), [_claim_row(request, received_at) for request in requests]
+    )
+    outcomes = record_check_ins(session, requests, received_at)
+    session.flush()
+    return [
+        _answered(request, outcome, received_at)
+        for request, outcome in zip(requests, outcomes, strict=True)
+    ]
+
+
+def _answered(request: Request, outcome: Outcome, received_at: datetime) -> _Applied:
     reply = reply_to(request, outcome.status, outcome.code, received_at, outcome.result)
     encoded = encode(reply)
     event = sync_event_row(request, reply) if outcome.status == ReplyStatus.OK else None

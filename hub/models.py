@@ -79,7 +79,9 @@ class CheckIn(Base):
     read_at: Mapped[datetime] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (Index("ix_check_ins_credential", "credential_kind", "credential"),)
+    __table_args__ = (
+        Index("ix_check_ins_person_time", "credential_kind", "credential", "received_at"),
+    )
 
 
 class SyncEvent(Base):

@@ -4,13 +4,21 @@ A check-in with purpose ``activity`` records attendance at that activity
 (once per person). Any check-in by someone whose booking at this station
 starts soon or is under way marks that booking as used, so it is not
 released as a no-show: the person need not choose "my booking" on screen.
+
+Check-ins are the bulk of the hub's work (a festival day, a kiosk's
+backlog after a week offline), so ``record_check_ins`` takes many at once:
+one grouped query for the visit counts, one for the bookings due, one
+multi-row insert, whatever the number of check-ins. ``record_check_in``
+is the same code for one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,60 +31,141 @@ from protocol.messages import CheckInRequest
 from protocol.replies import JsonScalar
 
 EARLY_CHECK_IN = timedelta(minutes=15)
+# Credentials per lookup query: well under SQLite's bound-parameter limit.
+_LOOKUP_CHUNK = 400
+_CHECK_INS = cast(Table, CheckIn.__table__)
+# Multi-row INSERTs for a batch. The ids come back keyed by request id: asking
+# for them in row order instead makes SQLite insert one row per statement.
+_INSERT_CHECK_INS = insert(_CHECK_INS).returning(_CHECK_INS.c.request_id, _CHECK_INS.c.id)
+
+Person = tuple[str, str]  # (credential kind, credential)
+PersonAt = tuple[str, str, str]  # (credential kind, credential, station)
 
 
 def record_check_in(session: Session, request: CheckInRequest, now: datetime) -> Outcome:
-    body = request.body
-    row = CheckIn(
-        request_id=request.id,
-        station=request.station,
-        kiosk=request.kiosk,
-        credential_kind=body.credential.kind.value,
-        credential=body.credential.value,
-        purpose=body.purpose,
-        activity_id=body.activity_id,
-        read_at=body.read_at,
-        received_at=now,
-    )
-    session.add(row)
-    session.flush()
-    result: dict[str, JsonScalar] = {
-        "check_in_id": row.id,
-        "visits_this_year": _visits_this_year(session, row, now),
-    }
-    if body.purpose == "activity" and body.activity_id is not None:
-        result["attendance"] = _attend(session, row, body.activity_id, now)
-    booking = _check_in_booking(session, row, now)
-    if booking is not None:
-        result["booking_id"] = booking
-    return ok(Code.CHECKED_IN, result)
+    """Record one check-in (see ``record_check_ins``)."""
+    return record_check_ins(session, [request], now)[0]
 
 
-def _visits_this_year(session: Session, row: CheckIn, now: datetime) -> int:
-    # check_ins.received_at is a plain DateTime (naive UTC on SQLite): bind UTC.
+def record_check_ins(
+    session: Session, requests: Sequence[CheckInRequest], now: datetime
+) -> list[Outcome]:
+    """Record check-ins received together, with the results one by one would give.
+
+    Visit counts are this year's stored check-ins plus those earlier in
+    ``requests``; a booking due is used by the first of its person's
+    check-ins at its station. The inbox claims of ``requests`` must already
+    be in the session's transaction (a check-in refers to its request).
+    """
+    people = [_person(request) for request in requests]
+    visits = _visits_this_year(session, set(people), now)
+    places = {(*person, request.station) for person, request in zip(people, requests, strict=True)}
+    due = _due_bookings(session, places, now)
+    rows = [
+        {
+            "request_id": request.id,
+            "station": request.station,
+            "kiosk": request.kiosk,
+            "credential_kind": person[0],
+            "credential": person[1],
+            "purpose": request.body.purpose,
+            "activity_id": request.body.activity_id,
+            "read_at": request.body.read_at,
+            "received_at": now,
+        }
+        for person, request in zip(people, requests, strict=True)
+    ]
+    inserted = session.connection().execute(_INSERT_CHECK_INS, rows)
+    ids: dict[str, int] = {request_id: check_in_id for request_id, check_in_id in inserted}
+    outcomes = []
+    for person, request in zip(people, requests, strict=True):
+        check_in_id = ids[request.id]
+        visits[person] = visits.get(person, 0) + 1
+        result: dict[str, JsonScalar] = {
+            "check_in_id": check_in_id,
+            "visits_this_year": visits[person],
+        }
+        activity_id = request.body.activity_id
+        if request.body.purpose == "activity" and activity_id is not None:
+            result["attendance"] = _attend(session, check_in_id, person, activity_id, now)
+        waiting = due.get((*person, request.station))
+        if waiting:
+            result["booking_id"] = _use(waiting.pop(0), now)
+        outcomes.append(ok(Code.CHECKED_IN, result))
+    return outcomes
+
+
+def _person(request: CheckInRequest) -> Person:
+    return (request.body.credential.kind.value, request.body.credential.value)
+
+
+def _visits_this_year(session: Session, people: set[Person], now: datetime) -> dict[Person, int]:
+    """Check-ins stored since 1 January (people's time zone), per person; absent means none."""
     year_start = datetime(now.astimezone(PEOPLE_TZ).year, 1, 1, tzinfo=PEOPLE_TZ).astimezone(UTC)
-    visits = session.scalar(
-        select(func.count())
-        .select_from(CheckIn)
-        .where(
-            CheckIn.credential_kind == row.credential_kind,
-            CheckIn.credential == row.credential,
-            CheckIn.received_at >= year_start,
+    credentials = sorted({credential for _, credential in people})
+    counts: dict[Person, int] = {}
+    for start in range(0, len(credentials), _LOOKUP_CHUNK):
+        query = (
+            select(CheckIn.credential_kind, CheckIn.credential, func.count())
+            .where(
+                CheckIn.credential.in_(credentials[start : start + _LOOKUP_CHUNK]),
+                CheckIn.received_at >= year_start,
+            )
+            .group_by(CheckIn.credential_kind, CheckIn.credential)
         )
-    )
-    return int(visits or 0)
+        for kind, credential, count in session.execute(query):
+            if (kind, credential) in people:
+                counts[(kind, credential)] = count
+    return counts
 
 
-def _attend(session: Session, row: CheckIn, activity_id: str, now: datetime) -> str:
+def _due_bookings(
+    session: Session, wanted: set[PersonAt], now: datetime
+) -> dict[PersonAt, list[Booking]]:
+    """Confirmed bookings starting soon or under way, per person and station, earliest first."""
+    credentials = sorted({credential for _, credential, _ in wanted})
+    due: dict[PersonAt, list[Booking]] = {}
+    for start in range(0, len(credentials), _LOOKUP_CHUNK):
+        query = (
+            select(Booking, Room.station_id)
+            .join(Room, Room.id == Booking.room_id)
+            .where(
+                Booking.credential.in_(credentials[start : start + _LOOKUP_CHUNK]),
+                Booking.status == BookingStatus.CONFIRMED.value,
+                Booking.starts_at <= now + EARLY_CHECK_IN,
+                Booking.ends_at > now,
+            )
+            .order_by(Booking.starts_at, Booking.id)
+            .with_for_update(of=Booking)
+        )
+        for booking, station in session.execute(query):
+            key = (booking.credential_kind, booking.credential, station)
+            if key in wanted:
+                due.setdefault(key, []).append(booking)
+    return due
+
+
+def _use(booking: Booking, now: datetime) -> str:
+    """Mark ``booking`` as used (checked in); its public id for the reply."""
+    booking.status = BookingStatus.CHECKED_IN.value
+    booking.checked_in_at = now
+    booking.changed_at = now
+    return booking.public_id
+
+
+def _attend(
+    session: Session, check_in_id: int, person: Person, activity_id: str, now: datetime
+) -> str:
     """Record attendance once; says whether the person had a seat, walked in, or was known."""
     if session.get(Activity, activity_id) is None:
         return "unknown_activity"
+    kind, credential = person
     signed_up = (
         session.scalars(
             select(Signup.id).where(
                 Signup.activity_id == activity_id,
-                Signup.credential_kind == row.credential_kind,
-                Signup.credential == row.credential,
+                Signup.credential_kind == kind,
+                Signup.credential == credential,
                 Signup.status == SignupStatus.CONFIRMED.value,
             )
         ).first()
@@ -87,9 +176,9 @@ def _attend(session: Session, row: CheckIn, activity_id: str, now: datetime) -> 
             session.add(
                 Attendance(
                     activity_id=activity_id,
-                    check_in_id=row.id,
-                    credential_kind=row.credential_kind,
-                    credential=row.credential,
+                    check_in_id=check_in_id,
+                    credential_kind=kind,
+                    credential=credential,
                     signed_up=signed_up,
                     at=now,
                 )
@@ -97,26 +186,3 @@ def _attend(session: Session, row: CheckIn, activity_id: str, now: datetime) -> 
     except IntegrityError:
         return "already_recorded"
     return "signed_up" if signed_up else "walk_in"
-
-
-def _check_in_booking(session: Session, row: CheckIn, now: datetime) -> str | None:
-    booking = session.scalars(
-        select(Booking)
-        .join(Room, Room.id == Booking.room_id)
-        .where(
-            Booking.credential_kind == row.credential_kind,
-            Booking.credential == row.credential,
-            Booking.status == BookingStatus.CONFIRMED.value,
-            Room.station_id == row.station,
-            Booking.starts_at <= now + EARLY_CHECK_IN,
-            Booking.ends_at > now,
-        )
-        .order_by(Booking.starts_at)
-        .with_for_update()
-    ).first()
-    if booking is None:
-        return None
-    booking.status = BookingStatus.CHECKED_IN.value
-    booking.checked_in_at = now
-    booking.changed_at = now
-    return booking.public_id

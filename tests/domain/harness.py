@@ -217,12 +217,21 @@ class Domain:
         )
 
     def check_in(self, card: str, *, activity: str | None = None) -> Reply:
+        return self.send(self.check_in_request(card, activity=activity))
+
+    def check_in_request(
+        self, card: str, *, activity: str | None = None, **who: Any
+    ) -> CheckInRequest:
         body: dict[str, Any] = {
             "read_at": self.clock.now,
             "purpose": "activity" if activity else "visit",
             "activity_id": activity,
         }
-        return self.send(self.request(CheckInRequest, MessageType.CHECK_IN, body, card=card))
+        return self.request(CheckInRequest, MessageType.CHECK_IN, body, card=card, **who)
+
+    def sign_up_request(self, card: str, activity: str = "A-1") -> SignupCreateRequest:
+        body = {"activity_id": activity, "allow_waitlist": True}
+        return self.request(SignupCreateRequest, MessageType.SIGNUP_CREATE, body, card=card)
 
     def count(self, model: type[Any], *where: Any) -> int:
         with self.sessions() as session:

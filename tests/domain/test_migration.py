@@ -53,7 +53,7 @@ def test_upgrade_from_0003_keeps_rows_and_adds_the_domain(tmp_path: Path) -> Non
         heads = {
             row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")
         }
-        assert "0005" in heads  # the head of the domain branch
+        assert "0006" in heads  # the head of the domain branch
         assert connection.exec_driver_sql("SELECT cursor FROM sync_cursors").scalar_one() == "c-42"
     assert set(inspect(engine).get_table_names()) >= DOMAIN_TABLES
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, func, select
-from sqlalchemy.orm import Session
 
 import hub.inbox
 from hub.db import make_engine, migrate, session_factory
-from hub.decisions import decide as real_decide
-from hub.domain.outcome import Outcome
 from hub.inbox import Accepted, Failed, Inbox
+from hub.inbox import reply_to as real_reply_to
 from hub.models import CheckIn, InboxEntry, SyncEvent
 from protocol.codec import decode_request
 from protocol.messages import CheckInRequest, Request
+from protocol.replies import Reply
 from tests.system import envelopes
 
 
@@ -114,12 +113,12 @@ def test_poisoned_request_falls_back_one_by_one_and_blocks_no_other(
     requests = [_request(card=f"00000000{n:02X}") for n in range(4)]
     poisoned = requests[2].id
 
-    def decide(session: Session, request: Request, received_at: datetime) -> Outcome:
+    def reply_to(request: Request, *args: Any) -> Reply:
         if request.id == poisoned:
             raise RuntimeError("a handler bug")
-        return real_decide(session, request, received_at)
+        return real_reply_to(request, *args)
 
-    monkeypatch.setattr(hub.inbox, "decide", decide)
+    monkeypatch.setattr(hub.inbox, "reply_to", reply_to)
     answers = Inbox(session_factory(engine)).accept_batch(requests)
 
     assert isinstance(answers[2], Failed) and "handler bug" in str(answers[2].error)

@@ -1,0 +1,67 @@
+"""Check-ins decided together in one transaction answer exactly as one by one would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hub.domain.models import Booking
+from hub.domain.records import Attendance
+from hub.inbox import Accepted
+from hub.models import CheckIn
+from protocol.messages import Request
+from tests.domain.harness import Domain, local
+
+
+def _centre(path: Path) -> Domain:
+    """A station with a room booked at 10:00 by card A and an activity with one seat."""
+    path.mkdir()
+    domain = Domain.create(path)
+    domain.room()
+    domain.room("st02-hall", station="st02")
+    domain.activity(capacity=1)
+    domain.book(local(30, 10), local(30, 11), card="AAAAAAAAAA")
+    domain.book(
+        local(30, 10), local(30, 10, 30), room="st02-hall", card="AAAAAAAAAA", station="st02"
+    )
+    domain.clock.now = local(30, 9, 50)
+    return domain
+
+
+def _busy_minute(domain: Domain) -> list[Request]:
+    """Everything a festival minute brings, in the order the kiosks sent it."""
+    return [
+        domain.check_in_request("AAAAAAAAAA"),  # uses the booking at st01
+        domain.check_in_request("BBBBBBBBBB"),
+        domain.check_in_request("AAAAAAAAAA"),  # again: a visit, the booking already used
+        domain.check_in_request("AAAAAAAAAA", station="st02"),  # the st02 booking
+        domain.sign_up_request("CCCCCCCCCC"),  # the one seat, between two runs of check-ins
+        domain.check_in_request("CCCCCCCCCC", activity="A-1"),
+        domain.check_in_request("BBBBBBBBBB", activity="A-1"),  # walks in
+        domain.check_in_request("CCCCCCCCCC", activity="A-1"),  # attendance known already
+        domain.check_in_request("BBBBBBBBBB"),
+    ]
+
+
+def _answers(domain: Domain, requests: list[Request], *, together: bool) -> list[tuple[object]]:
+    inbox = domain.inbox
+    answers = inbox.accept_batch(requests) if together else [inbox.accept(one) for one in requests]
+    replies = [answer.reply for answer in answers if isinstance(answer, Accepted)]
+    assert len(replies) == len(requests)
+    return [(reply.status, reply.code, reply.result) for reply in replies]  # type: ignore[misc]
+
+
+def test_a_batch_of_check_ins_answers_as_one_by_one(tmp_path: Path) -> None:
+    one_by_one, together = _centre(tmp_path / "a"), _centre(tmp_path / "b")
+    expected = _answers(one_by_one, _busy_minute(one_by_one), together=False)
+    got = _answers(together, _busy_minute(together), together=True)
+
+    assert got == expected
+    visits = [result.get("visits_this_year") for _, _, result in got]  # type: ignore[attr-defined]
+    assert visits == [1, 1, 2, 3, None, 1, 2, 2, 3]
+    bookings = [result.get("booking_id") for _, _, result in got]  # type: ignore[attr-defined]
+    assert bookings == ["B-1", None, None, "B-2", None, None, None, None, None]
+    attendance = [result.get("attendance") for _, _, result in got]  # type: ignore[attr-defined]
+    assert attendance[5:8] == ["signed_up", "walk_in", "already_recorded"]
+    for domain in (one_by_one, together):
+        assert domain.count(CheckIn) == 8 and domain.count(Attendance) == 2
+        assert [b.status for b in domain.rows(Booking)] == ["checked_in", "checked_in"]
