@@ -1,12 +1,13 @@
 """Records per second pushed from a hub's outbox to central backed by PostgreSQL.
 
-    .venv/bin/python bench/sync_throughput.py [--records 20000] [--batch 200] [--workers 1]
+    .venv/bin/python bench/sync_throughput.py [--records 20000] [--batch 200] [--workers 2]
 
 Creates two throw-away databases (``lianxin_bench_<random>_hub`` and
 ``..._central``) on the local PostgreSQL (127.0.0.1:5432, trust auth, via
 database ``test``), fills the hub's outbox with check-in records, starts
 ``lianxin central`` on a loopback port, and pushes with the real pusher and
-client (``--workers`` pushers at once exercise FOR UPDATE SKIP LOCKED).
+client (``--workers`` pushers at once exercise FOR UPDATE SKIP LOCKED; the
+default is what a hub on PostgreSQL runs, ``sync.pusher.PUSHERS_ON_POSTGRESQL``).
 Prints the figures as one JSON line; drops the databases afterwards.
 Bounded by ``--records`` and ``--max-seconds``. Exit 1 when no PostgreSQL.
 """
@@ -33,7 +34,7 @@ from hub.models import SyncEvent
 from lianxin.broker import free_port
 from lianxin.processes import RoleProcess
 from sync.client import CallFailure, CentralClient
-from sync.pusher import Pusher
+from sync.pusher import PUSHERS_ON_POSTGRESQL, Pusher
 
 ADMIN_URLS = (
     "postgresql://postgres@127.0.0.1:5432/test",
@@ -172,7 +173,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--batch", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=PUSHERS_ON_POSTGRESQL)
     parser.add_argument("--max-seconds", type=float, default=180.0)
     args = parser.parse_args()
     admin = admin_url()

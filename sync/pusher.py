@@ -38,6 +38,22 @@ from sync.wire import ItemOutcome
 
 log = logging.getLogger(__name__)
 
+# Pushers a hub runs at once when its database is PostgreSQL: while one waits
+# for central's answer (and central for its commit), the next takes and sends
+# its own batch. FOR UPDATE SKIP LOCKED keeps their batches apart.
+PUSHERS_ON_POSTGRESQL = 2
+
+
+def pushers_for(sessions: sessionmaker[Session]) -> int:
+    """How many pushers to run at once on this database: one unless rows can be locked."""
+    return PUSHERS_ON_POSTGRESQL if _takes_row_locks(sessions) else 1
+
+
+def _takes_row_locks(sessions: sessionmaker[Session]) -> bool:
+    bind = sessions.kw.get("bind")
+    return bind is not None and str(bind.dialect.name) == "postgresql"
+
+
 # Sends the items (each one JSON object, as text) as one batch; central's answer.
 PushBatch = Callable[[list[str]], "list[ItemOutcome] | CallFailure"]
 
@@ -67,8 +83,7 @@ class Pusher:
 
     @property
     def locking(self) -> bool:
-        bind = self.sessions.kw.get("bind")
-        return bind is not None and str(bind.dialect.name) == "postgresql"
+        return _takes_row_locks(self.sessions)
 
     def push_once(self) -> PushReport | CallFailure:
         """Send one batch and record the outcome; durable when this returns."""

@@ -1,8 +1,10 @@
-"""Hub <-> central sync, inside the hub process: two threads and the database.
+"""Hub <-> central sync, inside the hub process: a few threads and the database.
 
-- the push thread sends the outbox (``sync.pusher``) every
+- the push threads send the outbox (``sync.pusher``) every
   ``push_interval_s``, at once again while batches come back full, and
-  backs off with jitter (``sync.backoff``) while central cannot be reached;
+  back off with jitter (``sync.backoff``) while central cannot be reached;
+  one thread on SQLite, ``PUSHERS_ON_POSTGRESQL`` on PostgreSQL, so one
+  batch is on its way while central commits the one before;
 - the pull thread, every ``pull_interval_s``, applies central's change
   feeds (``sync.feeds``) and decides online bookings (``sync.online_bookings``).
 
@@ -31,7 +33,7 @@ from sync.backoff import retry_delay
 from sync.client import CallFailure, CentralClient
 from sync.feeds import FeedHandler, FeedPuller
 from sync.online_bookings import OnlineBookingRelay
-from sync.pusher import Pusher, PushReport
+from sync.pusher import Pusher, PushReport, pushers_for
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,14 +78,15 @@ class SyncService:
 
     def start(self) -> None:
         self._update_backlog()
-        for name, loop in (("sync-push", self._push_loop), ("sync-pull", self._pull_loop)):
+        pushers = [(f"sync-push-{n}", self._push_loop) for n in range(pushers_for(self._sessions))]
+        for name, loop in [*pushers, ("sync-pull", self._pull_loop)]:
             thread = threading.Thread(target=loop, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
         log.info("sync to %s started", self._settings.url, extra={"event": "sync_started"})
 
     def stop(self) -> None:
-        """Stop both threads; an HTTP call under way ends within ``timeout_s``."""
+        """Stop the threads; an HTTP call under way ends within ``timeout_s``."""
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=self._settings.timeout_s + 5)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.db import make_engine, migrate, session_factory
 from hub.metrics import Metrics
-from sync.pusher import Pusher, PushReport
+from sync.pusher import PUSHERS_ON_POSTGRESQL, Pusher, PushReport, pushers_for
 from sync.wire import ItemOutcome
 from tests.sync.test_pusher import accept_all, add_records, states
 
@@ -76,3 +76,10 @@ def test_concurrent_pushers_take_disjoint_batches(pg_sessions: sessionmaker[Sess
     assert not errors, errors
     assert Counter(sent) == Counter(ids)  # every record once, none twice
     assert all(done for done, _, _ in states(pg_sessions).values())
+
+
+def test_several_pushers_on_postgresql_one_on_sqlite(
+    pg_sessions: sessionmaker[Session], hub_sessions: sessionmaker[Session]
+) -> None:
+    assert pushers_for(pg_sessions) == PUSHERS_ON_POSTGRESQL > 1
+    assert pushers_for(hub_sessions) == 1
