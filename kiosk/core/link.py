@@ -205,7 +205,7 @@ class HubLink:
                 extra={"event": "refused_unidentified", **self._context()},
             )
             return
-        # Retired by the sender thread in one transaction with the others
+        # Retired by the link thread after this read burst, with the others
         # that arrived meanwhile: one fsync per batch, not per reply.
         self._replies.append((reply.request_id, reply, payload.decode("utf-8")))
 
