@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ARRAY, ColumnElement, Integer, any_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from hub.models import SyncEvent
@@ -87,7 +87,7 @@ def mark_sent(session: Session, ids: Sequence[int], now: datetime) -> None:
     if ids:
         session.execute(
             update(SyncEvent)
-            .where(SyncEvent.id.in_(ids))
+            .where(_among(session, ids))
             .values(sent_at=now, attempts=SyncEvent.attempts + 1),
             execution_options=_NO_SYNC,
         )
@@ -105,9 +105,22 @@ def count_attempt(session: Session, ids: Sequence[int]) -> None:
     """Note a try that got no answer for these records (visible to staff as ``attempts``)."""
     if ids:
         session.execute(
-            update(SyncEvent).where(SyncEvent.id.in_(ids)).values(attempts=SyncEvent.attempts + 1),
+            update(SyncEvent).where(_among(session, ids)).values(attempts=SyncEvent.attempts + 1),
             execution_options=_NO_SYNC,
         )
+
+
+def _among(session: Session, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``id`` is one of ``ids``.
+
+    On PostgreSQL as ``id = ANY(:ids)`` with one array parameter: the same
+    statement text for any batch, where ``IN (...)`` renders one parameter
+    per id that SQLAlchemy and psycopg then format and parse for every
+    batch (a third of the pusher's CPU).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return SyncEvent.id == any_(bindparam("ids", list(ids), type_=ARRAY(Integer)))
+    return SyncEvent.id.in_(ids)
 
 
 def backlog(session: Session, now: datetime | None = None) -> Backlog:
