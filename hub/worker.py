@@ -28,6 +28,7 @@ from hub.inbox import Accepted, Failed, Inbox
 from hub.kiosk_health import KioskHealthBoard
 from hub.metrics import Metrics
 from hub.rate_limit import KioskRateLimiter
+from hub.reply_window import ReplyWindow
 from hub.wording import message_for
 from protocol.codec import decode_kiosk_status, decode_request, encode
 from protocol.errors import ProtocolError
@@ -52,8 +53,13 @@ FAILURES = "lianxin_hub_handler_failures_total"
 CONNECTED = "lianxin_hub_broker_connected"
 RATE_LIMITED = "lianxin_hub_rate_limited_total"
 BATCHES = "lianxin_hub_batches_total"
+REPLIES_WAITED = "lianxin_hub_replies_unacknowledged_total"
+REPLIES_REFUSED = "lianxin_hub_replies_refused_total"
 # Requests per transaction at most: bounds a batch's latency and its memory.
 BATCH_MAX = 500
+# Replies queued in paho and not yet acknowledged by the broker, at most
+# (a few batches; paho's own bound, protocol.mqtt, is well above it).
+REPLY_WINDOW = 2_000
 
 
 class _Received:
@@ -96,6 +102,11 @@ class HubWorker:
         metrics.describe(RATE_LIMITED, "Requests dropped because their kiosk was over its limit")
         self._inbox = inbox
         self._metrics = metrics
+        self._replies = ReplyWindow(REPLY_WINDOW)
+        metrics.describe(
+            REPLIES_WAITED, "Replies the broker had not acknowledged after 5 s (kept queued)"
+        )
+        metrics.describe(REPLIES_REFUSED, "Replies paho refused to queue (the kiosk resends)")
         self.connected = False
         metrics.describe(REQUESTS, "Requests handled, by outcome (stored, duplicate, rejected)")
         metrics.describe(REFUSED, "Messages refused before storage, by protocol error code")
@@ -269,11 +280,12 @@ class HubWorker:
                 "stored" if accepted.reply.status == ReplyStatus.OK else accepted.reply.status.value
             )
         )
-        client.publish(
+        self._publish_reply(
+            client,
             reply_topic(request.station, request.kiosk),
             accepted.payload(),
-            qos=QOS,
-            properties=correlation_properties(item.correlation),
+            item.correlation,
+            request.id,
         )
         self._metrics.inc(REQUESTS, outcome=outcome)
         log.info(
@@ -370,9 +382,30 @@ class HubWorker:
             message=message_for(error.code.value, "zh_CN", error.message),
             hub_time=datetime.now(UTC),
         )
-        client.publish(
-            reply_topic(station, kiosk),
-            encode(reply),
-            qos=QOS,
-            properties=correlation_properties(correlation),
+        self._publish_reply(
+            client, reply_topic(station, kiosk), encode(reply), correlation, error.request_id
         )
+
+    def _publish_reply(
+        self,
+        client: mqtt.Client,
+        topic: str,
+        payload: bytes,
+        correlation: bytes | None,
+        request_id: str | None,
+    ) -> None:
+        """Queue a reply in paho, within the reply window; never drop one silently."""
+        given_up = self._replies.admit()
+        if given_up:
+            self._metrics.inc(REPLIES_WAITED, given_up)
+        info = client.publish(
+            topic, payload, qos=QOS, properties=correlation_properties(correlation)
+        )
+        if info.rc == mqtt.MQTT_ERR_QUEUE_SIZE:
+            self._metrics.inc(REPLIES_REFUSED)
+            log.warning(
+                "reply not queued: paho's queue is full; the kiosk will resend",
+                extra={"event": "reply_refused", "request_id": request_id},
+            )
+            return
+        self._replies.sent(info)
