@@ -127,6 +127,20 @@ def test_same_event_id_with_a_different_record_is_rejected(live: Central) -> Non
     assert "different record" in result["reason"]
 
 
+def test_payload_text_is_stored_as_sent(live: Central) -> None:
+    item = check_in("text-1")
+    item["payload"]["note"] = 'é 驿站 "quoted" back\\slash \u0000 nul \n'
+    answer = call(live, "POST", "/events", live.hub_token, {"items": [item]})
+    assert [r["status"] for r in answer.json()["results"]] == ["accepted"]
+    engine = create_engine(live.engine_url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT payload_json FROM events WHERE event_id = 'text-1'")
+        ).scalar_one()
+    engine.dispose()
+    assert json.loads(stored) == item["payload"]
+
+
 def test_a_record_stored_in_another_key_order_is_a_duplicate(live: Central) -> None:
     # Centrals before this one stored payloads with their keys sorted.
     item = check_in("old-1")
