@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -64,8 +65,13 @@ def main() -> None:
         fanin_lines = _fanin_lines(run_dir, per_kiosk, args.kiosks)
         fanin = raw_fanin(port, fanin_lines, [sys.executable, __file__, "--sink"])
         fanin_c = raw_fanin(port, fanin_lines, None)
-        start_hub(network, kiosk_rate_per_s=1_000_000)
+        hub = start_hub(network, kiosk_rate_per_s=1_000_000)
+        assert hub.popen is not None
+        cpu_before = cpu_seconds(hub.popen.pid)
         ingest = hub_ingest(port, _check_in_lines(run_dir, per_kiosk, args.kiosks))
+        # CPU per check-in: steadier than the rate on a machine shared with other work.
+        used = cpu_seconds(hub.popen.pid) - cpu_before
+        ingest["hub_cpu_us_per_message"] = round(used / max(1, ingest["messages"]) * 1e6, 1)
     finally:
         network.stop_all()
     counts = network.tally()
@@ -209,6 +215,12 @@ class _Arrivals:
             "per_s": round(len(self.times) / elapsed, 1),
             "curve": curve(self.times, start),
         }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a live process has used, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def curve(times: list[float], start: float) -> list[int]:

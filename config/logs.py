@@ -78,6 +78,12 @@ class BufferedStderrHandler(logging.StreamHandler[io.TextIOWrapper]):
 
 def setup_logging(role: str, level: str = "INFO") -> None:
     """Send structured lines to stderr; idempotent (replaces earlier handlers)."""
+    # Our lines name no caller, thread or process: skip working them out for
+    # every record (the logging HOWTO's "Optimization" section).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = BufferedStderrHandler()
     handler.setFormatter(KeyValueFormatter(role))
     root = logging.getLogger()
