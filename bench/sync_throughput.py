@@ -1,13 +1,14 @@
 """Records per second pushed from a hub's outbox to central backed by PostgreSQL.
 
-    .venv/bin/python bench/sync_throughput.py [--records 20000] [--batch 200] [--workers 2]
+    .venv/bin/python bench/sync_throughput.py [--records 20000] [--batch N] [--workers 2]
 
 Creates two throw-away databases (``lianxin_bench_<random>_hub`` and
 ``..._central``) on the local PostgreSQL (127.0.0.1:5432, trust auth, via
 database ``test``), fills the hub's outbox with check-in records, starts
 ``lianxin central`` on a loopback port, and pushes with the real pusher and
 client (``--workers`` pushers at once exercise FOR UPDATE SKIP LOCKED; the
-default is what a hub on PostgreSQL runs, ``sync.pusher.PUSHERS_ON_POSTGRESQL``).
+default is what a hub on PostgreSQL runs, ``sync.pusher.PUSHERS_ON_POSTGRESQL``;
+``--batch`` defaults to the hub's default ``[central] batch_size``).
 Prints the figures as one JSON line; drops the databases afterwards.
 Bounded by ``--records`` and ``--max-seconds``. Exit 1 when no PostgreSQL.
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import func, insert, select, text
 
+from config.settings import CentralLinkSettings
 from hub.db import make_engine, migrate, session_factory
 from hub.metrics import Metrics
 from hub.models import SyncEvent
@@ -35,6 +37,9 @@ from lianxin.broker import free_port
 from lianxin.processes import RoleProcess
 from sync.client import CallFailure, CentralClient
 from sync.pusher import PUSHERS_ON_POSTGRESQL, Pusher
+
+# What a hub sends per call unless its config says otherwise.
+DEFAULT_BATCH: int = CentralLinkSettings.model_fields["batch_size"].default
 
 ADMIN_URLS = (
     "postgresql://postgres@127.0.0.1:5432/test",
@@ -172,7 +177,7 @@ def central_count(url: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20000)
-    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH)
     parser.add_argument("--workers", type=int, default=PUSHERS_ON_POSTGRESQL)
     parser.add_argument("--max-seconds", type=float, default=180.0)
     args = parser.parse_args()
