@@ -8,8 +8,9 @@ RequestWriter and HubLink, several kiosks per process) swipes every
 the hub's reply reaching its ``on_reply`` (outbox fsync, MQTT, hub commit,
 reply, outbox update). Then the same schedule with bare paho clients
 publishing to a bare echo responder through the same broker (the wire's
-floor), while the bench measures one durable SQLite commit of one row on
-the same disk (the storage floor). Prints one JSON line; asserts nothing.
+floor; Nagle off on their sockets, as on the kiosks' and the hub's), while
+the bench measures one durable SQLite commit of one row on the same disk
+(the storage floor). Prints one JSON line; asserts nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from kiosk.core.link import HubLink
 from kiosk.core.outbox import Outbox
 from kiosk.core.requests import RequestWriter
 from lianxin.network import LocalNetwork
+from protocol.buffered_socket import no_delay
 from protocol.replies import Reply
 
 KIOSKS_PER_PROCESS = 25
@@ -228,6 +230,7 @@ class EchoResponder:
         self._client.on_subscribe = lambda *_: ready.set()
         self._client.on_message = self._echo
         self._client.connect("127.0.0.1", port)
+        no_delay(self._client.socket())  # as the kiosks' and hub's sockets
         self._client.loop_start()
         ready.wait(10)
 
@@ -268,6 +271,7 @@ def run_echo_clients(first: int, count: int, load: Load) -> list[float]:
         client.on_message = on_message
         client.on_subscribe = lambda *_: subscribed.release()
         client.connect("127.0.0.1", port)
+        no_delay(client.socket())
         client.loop_start()
         client.subscribe(f"bench/echo/{number}/reply", qos=1)
         clients.append((number, client))

@@ -40,6 +40,7 @@ def test_thousands_of_messages_through_the_buffer_arrive_whole_and_in_order(
     try:
         wait_until(subscribed.is_set, timeout=10, message="subscribed")
         assert isinstance(client.socket(), BufferedSocket)  # the paho hook is in place
+        assert client.socket().getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
         # Sizes that straddle the buffer's edges: packets split across reads.
         sent = [bytes([n % 251]) * (1 + (n * 37) % 3000) for n in range(3000)]
         for payload in sent:
