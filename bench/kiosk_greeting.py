@@ -9,12 +9,13 @@ hub's count ("your Nth visit this year") reaching the screen.
 
     .venv/bin/python bench/kiosk_greeting.py [--scans 20]
 
-Prints figures; asserts nothing.
+Prints figures, the last line JSON (start, idle RSS); asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from protocol.reference import RosterEntry, RosterSnapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers: real parts
 
+from bench.stack import rss_mb
 from tests.kiosk.fixtures import STATION
 from tests.system.stack import Hub
 from tests.ui.display import Xvfb
@@ -70,16 +72,25 @@ class BenchKiosk(KioskUI):
 
 def run(
     label: str, root: Path, display: str, broker: BrokerInfo, *, scans: int, online: bool
-) -> None:
+) -> dict[str, float]:
+    """Print this run's timings; return its figures (seconds, MB)."""
     sim = start_simulator("em4100")
     ui = BenchKiosk(
-        root / label, display, broker, reader_driver="em4100", reader_port=sim.port_path
+        root / label,
+        display,
+        broker,
+        reader_driver="em4100",
+        reader_port=sim.port_path,
+        idle_timeout_s=5,  # back to idle soon after the scans, for the idle footprint
     )
     started = time.monotonic()
     try:
         ui.start()
         idle = wait_until(lambda: (s := ui.state())["rendered_at"] > 0 and s, 60, "idle")
         print(f"{label}: cold start to idle screen {1000 * (idle['rendered_at'] - started):.0f} ms")
+        assert ui.process is not None and ui.process.popen is not None
+        pid = ui.process.popen.pid
+        figures = {"start_s": round(idle["rendered_at"] - started, 2), "idle_rss_mb": rss_mb(pid)}
         if online:
             wait_until(lambda: ui.state()["status"]["online"], 30, "online")
         greet, count = [], []
@@ -103,11 +114,31 @@ def run(
             sim.remove()
             time.sleep(0.6)  # the reader's hold gap: the next card is a new presentation
         _print(f"{label}: scan to greeting on screen", greet)
+        figures["greeting_median_ms"] = round(1000 * statistics.median(greet), 1)
         if count:
             _print(f"{label}: scan to hub's count on screen", count)
+            figures["count_median_ms"] = round(1000 * statistics.median(count), 1)
+        # Idle again after the scans: the larger of the two is the idle footprint.
+        ui.wait_screen("idle", timeout=120)
+        figures["idle_rss_mb"] = round(max(figures["idle_rss_mb"], rss_mb(pid)), 1)
+        figures["idle_anon_mb"] = anonymous_mb(pid)
+        return figures
     finally:
         ui.stop()
         sim.close()
+
+
+def anonymous_mb(pid: int) -> float:
+    """The process's own memory (heap, stacks, buffers), without mapped libraries.
+
+    Under Xvfb the kiosk renders with Mesa's llvmpipe, whose LLVM library
+    alone is ~56 MB of resident mappings a kiosk with a GPU driver does not
+    have; this figure says what is ours.
+    """
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Anonymous:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def _print(what: str, seconds: list[float]) -> None:
@@ -128,18 +159,33 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="lianxin-bench-") as temp:
             root = Path(temp)
             nobody = BrokerInfo("127.0.0.1", free_port(), "mosquitto", "5", True)
-            run("offline", root, screen.display, nobody, scans=args.scans, online=False)
+            offline = run("offline", root, screen.display, nobody, scans=args.scans, online=False)
             broker = BrokerProcess(root / "broker", kind="mosquitto")
             broker.start()
             hub = Hub(root / "hub", broker.info).start()
             try:
-                run("online", root, screen.display, broker.info, scans=args.scans, online=True)
+                online = run(
+                    "online", root, screen.display, broker.info, scans=args.scans, online=True
+                )
             finally:
                 assert hub.process is not None
                 hub.process.kill()
                 broker.stop(kill=True)
     finally:
         screen.stop()
+    # The last line, for bench/run_all.py.
+    print(
+        json.dumps(
+            {
+                "kiosk_start_s": offline["start_s"],
+                "kiosk_start_online_s": online["start_s"],
+                "kiosk_rss_mb": max(offline["idle_rss_mb"], online["idle_rss_mb"]),
+                "kiosk_anon_mb": max(offline["idle_anon_mb"], online["idle_anon_mb"]),
+                "offline": offline,
+                "online": online,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
