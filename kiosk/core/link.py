@@ -246,7 +246,8 @@ class HubLink:
                 self._publish_status()
                 next_status = now + STATUS_EVERY_S
             window.requeue_overdue(now)
-            timeout = self._send_what_fits(window, pace)
+            with self._connection.corked():
+                timeout = self._send_what_fits(window, pace)
 
     def _send_what_fits(self, window: SendWindow, pace: Pace) -> float:
         """Publish until the window is full, the pace says wait, or nothing is left.
