@@ -19,10 +19,10 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Iterator
 
 import paho.mqtt.client as mqtt
 
+from protocol.buffered_socket import corked
 from protocol.mqtt import BrokerParams
 
 log = logging.getLogger(__name__)
@@ -82,28 +82,9 @@ class Connection:
         if self._client.socket() is None:
             self._next_attempt = time.monotonic() + self._delay
 
-    @contextlib.contextmanager
-    def corked(self) -> Iterator[None]:
-        """Hold small writes back until the block ends, then send them together.
-
-        The client socket has TCP_NODELAY (a lone swipe must not wait for
-        Nagle), so without this every packet of a burst is its own TCP
-        segment: on loopback the sending system call then also runs the
-        receiver's network stack, once per packet. TCP_CORK (Linux) batches
-        them; elsewhere this does nothing.
-        """
-        sock = self._client.socket()
-        cork = getattr(socket, "TCP_CORK", None)
-        setsockopt = getattr(sock, "setsockopt", None)
-        if setsockopt is None or cork is None:
-            yield
-            return
-        setsockopt(socket.IPPROTO_TCP, cork, 1)
-        try:
-            yield
-        finally:
-            if self._client.socket() is sock:  # not closed meanwhile
-                setsockopt(socket.IPPROTO_TCP, cork, 0)
+    def corked(self) -> contextlib.AbstractContextManager[None]:
+        """Hold small writes back until the block ends (protocol.buffered_socket.corked)."""
+        return corked(self._client)
 
     def close(self) -> None:
         self._wake_r.close()
