@@ -6,8 +6,8 @@ of the hub's time in system calls. ``BufferedReadClient`` gives paho a
 socket whose ``recv`` is served from a buffer filled by one large read,
 and whose ``pending()`` reports what is buffered, which paho's loop already
 honours (it is how it drains TLS sockets) so no buffered packet waits for
-the next ``select``. It hooks paho's ``_create_socket``; a test checks the hook is still in
-place, so a paho upgrade that moves it fails loudly.
+the next ``select``. It hooks paho's ``_create_socket``; a test checks
+the hook is still in place, so a paho upgrade that moves it fails loudly.
 
 paho leaves Nagle's algorithm on. A request is small writes in a row (a
 PUBACK, then a reply's PUBLISH): the second waits for the peer's delayed
