@@ -11,7 +11,8 @@ what limits the figure, and the Python processes measured have the cores.
   message: what the hub's own MQTT stack can take off this broker here.
   ``fanin_c`` is the same with ``mosquitto_sub`` (C) as the subscriber: the
   broker's own ceiling, for scale.
-- **Hub ingest**: the hub (one process, SQLite) takes the kiosks' check-ins
+- **Hub ingest**: the hub (one process, SQLite, then PostgreSQL on a
+  fresh database of the local server when one answers) takes the kiosks' check-ins
   (every one valid, a different card every time the 5,000 are used up),
   stores them, and replies; ``mosquitto_sub`` counts the replies. The rate
   is replies over the time from the first publish to the last reply; the
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -36,9 +38,14 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+import psycopg
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.multiworker import admin_url
 from bench.stack import start_hub
 from lianxin.network import LocalNetwork
+from lianxin.processes import RoleProcess
+from lianxin.tally import tally
 from tests.system import envelopes
 
 BUCKET_S = 0.5
@@ -66,20 +73,60 @@ def main() -> None:
         fanin = raw_fanin(port, fanin_lines, [sys.executable, __file__, "--sink"])
         fanin_c = raw_fanin(port, fanin_lines, None)
         hub = start_hub(network, kiosk_rate_per_s=1_000_000)
-        assert hub.popen is not None
-        cpu_before = cpu_seconds(hub.popen.pid)
-        ingest = hub_ingest(port, _check_in_lines(run_dir, per_kiosk, args.kiosks))
-        # CPU per check-in: steadier than the rate on a machine shared with other work.
-        used = cpu_seconds(hub.popen.pid) - cpu_before
-        ingest["hub_cpu_us_per_message"] = round(used / max(1, ingest["messages"]) * 1e6, 1)
+        sqlite = measured_ingest(hub, port, _check_in_lines(run_dir, per_kiosk, args.kiosks))
+        sqlite["rows"] = tally([], network.hub_database_url).stored
+        postgres = ingest_on_postgres(network, hub, port, per_kiosk, args.kiosks)
     finally:
         network.stop_all()
-    counts = network.tally()
     print(
-        json.dumps(
-            {"fanin": fanin, "fanin_c": fanin_c, "hub_sqlite": ingest, "hub_rows": counts.stored}
-        )
+        json.dumps({"fanin": fanin, "fanin_c": fanin_c, "hub_sqlite": sqlite, "hub_pg": postgres})
     )
+
+
+def measured_ingest(hub: RoleProcess, port: int, loads: list[tuple[str, Path]]) -> dict[str, Any]:
+    """``hub_ingest``, plus the hub's CPU per check-in (steadier on a shared machine)."""
+    assert hub.popen is not None
+    before = cpu_seconds(hub.popen.pid)
+    figures = hub_ingest(port, loads)
+    used = cpu_seconds(hub.popen.pid) - before
+    figures["hub_cpu_us_per_message"] = round(used / max(1, figures["messages"]) * 1e6, 1)
+    return figures
+
+
+def ingest_on_postgres(
+    network: LocalNetwork, hub: RoleProcess, port: int, per_kiosk: int, kiosks: int
+) -> dict[str, Any] | None:
+    """The same run with the hub on a fresh PostgreSQL database; None without a server."""
+    try:
+        admin = admin_url()
+    except SystemExit as absent:
+        print(f"hub_ingest: no PostgreSQL figure: {absent}", file=sys.stderr)
+        return None
+    name = f"lianxin_bench_{secrets.token_hex(5)}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    info = psycopg.conninfo.conninfo_to_dict(admin)
+    url = (
+        f"postgresql+psycopg://{info.get('user', 'postgres')}@{info.get('host', '127.0.0.1')}"
+        f":{info.get('port', '5432')}/{name}"
+    )
+    try:
+        hub.terminate()
+        config = network.run_dir / "hub.toml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(
+            text.replace('database_url = "sqlite:///hub.db"', f'database_url = "{url}"'),
+            encoding="utf-8",
+        )
+        hub.start()
+        network.wait_hub_healthy()
+        figures = measured_ingest(hub, port, _check_in_lines(network.run_dir, per_kiosk, kiosks))
+        hub.terminate()
+        figures["rows"] = tally([], url).stored
+        return figures
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # -- the load -----------------------------------------------------------------------

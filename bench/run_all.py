@@ -50,7 +50,7 @@ def main() -> None:
     scans = "20000" if args.quick else "100000"
     raw: dict[str, Any] = {
         "e2e": run("e2e_latency.py", "--swipes", "10" if args.quick else "30", timeout=240),
-        "ingest": run("hub_ingest.py", "--messages", "40000", timeout=240),
+        "ingest": run("hub_ingest.py", "--messages", "40000", timeout=300),
         # The kiosk's shipped pacing (config.settings.PacingSettings).
         "drain": run("offline_week.py", "--scans", scans, "--timeout", "200", timeout=330),
         "sync": run("sync_throughput.py", "--records", "20000", timeout=90),
@@ -82,6 +82,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
     ingest = raw.get("ingest") or {}
     figures["hub_ingest_sqlite_per_s"] = ingest.get("hub_sqlite", {}).get("per_s")
     figures["hub_cpu_us_per_check_in"] = ingest.get("hub_sqlite", {}).get("hub_cpu_us_per_message")
+    figures["hub_ingest_pg_per_s"] = (ingest.get("hub_pg") or {}).get("per_s")
     figures["fanin_raw_per_s"] = ingest.get("fanin", {}).get("per_s")
     figures["fanin_c_per_s"] = ingest.get("fanin_c", {}).get("per_s")
     drain = raw.get("drain") or {}
@@ -122,6 +123,12 @@ def table(f: dict[str, float | None]) -> str:
             f["hub_ingest_sqlite_per_s"],
             "≥ 5,000 and ≥ ½ fan-in",
             ratio(f["hub_ingest_sqlite_per_s"], f["fanin_raw_per_s"]),
+        ),
+        (
+            "hub ingest, PostgreSQL (/s)",
+            f["hub_ingest_pg_per_s"],
+            "",
+            ratio(f["hub_ingest_pg_per_s"], f["fanin_raw_per_s"]),
         ),
         ("raw fan-in, bare paho subscriber (/s)", f["fanin_raw_per_s"], "the limit", "1.00"),
         ("raw fan-in, mosquitto_sub (C) (/s)", f["fanin_c_per_s"], "for scale", ""),
@@ -172,8 +179,12 @@ def plot(raw: dict[str, Any], out: Path) -> None:
     ingest = raw.get("ingest") or {}
     drain = raw.get("drain") or {}
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    for key, label in (("fanin", "raw fan-in"), ("hub_sqlite", "hub, SQLite")):
-        series = ingest.get(key, {}).get("curve", [])
+    for key, label in (
+        ("fanin", "raw fan-in (paho)"),
+        ("hub_sqlite", "hub, SQLite"),
+        ("hub_pg", "hub, PostgreSQL"),
+    ):
+        series = (ingest.get(key) or {}).get("curve", [])
         left.plot([i * 0.5 for i in range(len(series))], [n * 2 for n in series], label=label)
     left.set_xlabel("s")
     left.set_ylabel("messages/s")
