@@ -145,7 +145,10 @@ def _tap(root: KioskRoot, kid: str) -> dict[str, Any]:
         scroller.scroll_to(target, padding=10, animate=False)
 
     def press(_dt: float) -> None:
-        x, y = target.to_window(*target.center)
+        # Looked up again: the header (clock, status) may have been rebuilt
+        # since, and a press on the old, detached button would hit nothing.
+        button = _find(root, kid) or target
+        x, y = button.to_window(*button.center)
         finger = _Finger(x, y)
         EventLoop.post_dispatch_input("begin", finger)
         EventLoop.post_dispatch_input("end", finger)
