@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -38,10 +37,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.multiworker import admin_url
+from bench.multiworker import admin_url, fresh_database
 from bench.stack import start_hub
 from lianxin.network import LocalNetwork
 from lianxin.processes import RoleProcess
@@ -102,15 +99,7 @@ def ingest_on_postgres(
     except SystemExit as absent:
         print(f"hub_ingest: no PostgreSQL figure: {absent}", file=sys.stderr)
         return None
-    name = f"lianxin_bench_{secrets.token_hex(5)}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    info = psycopg.conninfo.conninfo_to_dict(admin)
-    url = (
-        f"postgresql+psycopg://{info.get('user', 'postgres')}@{info.get('host', '127.0.0.1')}"
-        f":{info.get('port', '5432')}/{name}"
-    )
-    try:
+    with fresh_database(admin) as url:
         hub.terminate()
         config = network.run_dir / "hub.toml"
         text = config.read_text(encoding="utf-8")
@@ -124,9 +113,6 @@ def ingest_on_postgres(
         hub.terminate()
         figures["rows"] = tally([], url).stored
         return figures
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # -- the load -----------------------------------------------------------------------

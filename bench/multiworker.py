@@ -15,14 +15,16 @@ stopped (and the database dropped) afterwards.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
+import sys
 import tempfile
 import threading
 import time
 import urllib.request
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -34,8 +36,9 @@ from hub.db import make_engine
 from lianxin.broker import BrokerInfo, BrokerProcess, free_port
 from lianxin.network import broker_toml
 from lianxin.processes import RoleProcess
-from protocol.ids import new_request_id
-from protocol.topics import request_topic
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers
+from tests.system import envelopes
 
 CANDIDATES = (
     "postgresql://postgres@127.0.0.1:5432/test",
@@ -43,23 +46,6 @@ CANDIDATES = (
 )
 KIOSKS = 50
 RUN_LIMIT_S = 180.0
-
-
-def check_in(station: str, kiosk: str, seq: int, card: str) -> tuple[str, bytes]:
-    """(topic, payload) of a valid check-in, as a kiosk would publish it."""
-    now = datetime.now(UTC).isoformat()
-    payload = {
-        "v": 1,
-        "id": new_request_id(),
-        "type": "check_in",
-        "station": station,
-        "kiosk": kiosk,
-        "kiosk_time": now,
-        "seq": seq,
-        "lang": "zh_CN",
-        "body": {"credential": {"kind": "rfid_em4100", "value": card}, "read_at": now},
-    }
-    return request_topic(station, kiosk, "check_in"), json.dumps(payload).encode()
 
 
 def admin_url() -> str:
@@ -145,7 +131,9 @@ def publish_at_once(broker: BrokerInfo, requests: int, publishers: int) -> float
     for number in range(requests):
         kiosk = number % KIOSKS
         made.append(
-            check_in(f"st{kiosk % 10 + 1:02d}", f"b{kiosk}", number // KIOSKS + 1, f"{number:010X}")
+            envelopes.check_in(
+                f"st{kiosk % 10 + 1:02d}", f"b{kiosk}", number // KIOSKS + 1, f"{number:010X}"
+            )[:2]
         )
     clients = []
     for index in range(publishers):
@@ -177,32 +165,40 @@ def publish_at_once(broker: BrokerInfo, requests: int, publishers: int) -> float
     return elapsed
 
 
-def one_run(admin: str, workers: int, requests: int, publishers: int) -> dict[str, object]:
+@contextlib.contextmanager
+def fresh_database(admin: str) -> Iterator[str]:
+    """A new, empty database on the server of ``admin`` (its SQLAlchemy URL), dropped after."""
     name = f"lianxin_bench_{secrets.token_hex(5)}"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     info = psycopg.conninfo.conninfo_to_dict(admin)
-    url = (
-        f"postgresql+psycopg://{info.get('user', 'postgres')}@{info.get('host', '127.0.0.1')}"
-        f":{info.get('port', '5432')}/{name}"
-    )
-    run = Path(tempfile.mkdtemp(prefix="lianxin-multiworker-"))
-    broker = BrokerProcess(run / "broker", kind="mosquitto")
-    started: list[tuple[RoleProcess, int]] = []
     try:
-        engine = make_engine(url)
-        migrate_one_at_a_time(engine)
-        engine.dispose()
-        broker.start()
-        started = start_workers(run, broker.info, url, workers)
-        elapsed = publish_at_once(broker.info, requests, publishers)
-        spread = [handled(port) for _process, port in started]
+        yield (
+            f"postgresql+psycopg://{info.get('user', 'postgres')}@{info.get('host', '127.0.0.1')}"
+            f":{info.get('port', '5432')}/{name}"
+        )
     finally:
-        for process, _port in started:
-            process.terminate()
-        broker.stop(kill=True)
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def one_run(admin: str, workers: int, requests: int, publishers: int) -> dict[str, object]:
+    with fresh_database(admin) as url:
+        run = Path(tempfile.mkdtemp(prefix="lianxin-multiworker-"))
+        broker = BrokerProcess(run / "broker", kind="mosquitto")
+        started: list[tuple[RoleProcess, int]] = []
+        try:
+            engine = make_engine(url)
+            migrate_one_at_a_time(engine)
+            engine.dispose()
+            broker.start()
+            started = start_workers(run, broker.info, url, workers)
+            elapsed = publish_at_once(broker.info, requests, publishers)
+            spread = [handled(port) for _process, port in started]
+        finally:
+            for process, _port in started:
+                process.terminate()
+            broker.stop(kill=True)
     return {
         "workers": workers,
         "requests": requests,
