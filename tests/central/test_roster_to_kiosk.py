@@ -77,6 +77,12 @@ def _cached_cards(path: Path) -> set[str]:
     if not path.exists():
         return set()
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        # The kiosk creates the file before its table: nothing cached yet.
+        created = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'"
+        ).fetchone()
+        if created is None:
+            return set()
         row = db.execute("SELECT payload FROM snapshots WHERE name = 'roster'").fetchone()
     if row is None:
         return set()
