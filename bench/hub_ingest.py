@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.multiworker import admin_url, fresh_database
-from bench.stack import start_hub
+from bench.stack import cpu_s, start_hub
 from lianxin.network import LocalNetwork
 from lianxin.processes import RoleProcess
 from lianxin.tally import tally
@@ -83,9 +82,9 @@ def main() -> None:
 def measured_ingest(hub: RoleProcess, port: int, loads: list[tuple[str, Path]]) -> dict[str, Any]:
     """``hub_ingest``, plus the hub's CPU per check-in (steadier on a shared machine)."""
     assert hub.popen is not None
-    before = cpu_seconds(hub.popen.pid)
+    before = cpu_s(hub.popen.pid)
     figures = hub_ingest(port, loads)
-    used = cpu_seconds(hub.popen.pid) - before
+    used = cpu_s(hub.popen.pid) - before
     figures["hub_cpu_us_per_message"] = round(used / max(1, figures["messages"]) * 1e6, 1)
     return figures
 
@@ -248,12 +247,6 @@ class _Arrivals:
             "per_s": round(len(self.times) / elapsed, 1),
             "curve": curve(self.times, start),
         }
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a live process has used, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def curve(times: list[float], start: float) -> list[int]:

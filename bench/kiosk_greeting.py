@@ -32,7 +32,7 @@ from protocol.reference import RosterEntry, RosterSnapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers: real parts
 
-from bench.stack import rss_mb
+from bench.stack import anonymous_mb, rss_mb
 from tests.kiosk.fixtures import STATION
 from tests.system.stack import Hub
 from tests.ui.display import Xvfb
@@ -121,24 +121,13 @@ def run(
         # Idle again after the scans: the larger of the two is the idle footprint.
         ui.wait_screen("idle", timeout=120)
         figures["idle_rss_mb"] = round(max(figures["idle_rss_mb"], rss_mb(pid)), 1)
-        figures["idle_anon_mb"] = anonymous_mb(pid)
+        # Under Xvfb, Mesa's llvmpipe maps ~56 MB of LLVM a kiosk with a GPU
+        # driver does not have: this says what is the kiosk's own.
+        figures["idle_anon_mb"] = round(anonymous_mb(pid), 1)
         return figures
     finally:
         ui.stop()
         sim.close()
-
-
-def anonymous_mb(pid: int) -> float:
-    """The process's own memory (heap, stacks, buffers), without mapped libraries.
-
-    Under Xvfb the kiosk renders with Mesa's llvmpipe, whose LLVM library
-    alone is ~56 MB of resident mappings a kiosk with a GPU driver does not
-    have; this figure says what is ours.
-    """
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Anonymous:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def _print(what: str, seconds: list[float]) -> None:

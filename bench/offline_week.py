@@ -7,9 +7,10 @@ Fills a kiosk's outbox with N scans through the real code path (while no
 broker is running, as after an outage), then starts a Mosquitto, the hub
 and the kiosk, and reports the drain time, the rate, the peak resident
 memory of the kiosk and the hub (VmHWM), and the CPU seconds each used
-while draining (``*_cpu_us_per_scan`` says which side is the bottleneck:
-the kiosk alone could go at 1e6 / its figure per second on a core of its
-own). Prints figures; asserts nothing.
+while draining (the kiosk's includes its start-up, about a second;
+``*_cpu_us_per_scan`` says which side is the bottleneck: the kiosk alone
+could go at 1e6 / its figure per second on a core of its own). Prints
+figures; asserts nothing.
 
 ``--rate`` and ``--in-flight`` default to the kiosk's shipped pacing
 (config.settings.PacingSettings). ``--hub-kiosk-rate`` sets the hub's
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -38,7 +38,7 @@ from lianxin.network import LocalNetwork
 from lianxin.tally import waiting
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.stack import peak_rss_mb, rss_mb, start_hub
+from bench.stack import cpu_s, peak_rss_mb, rss_mb, start_hub
 
 
 def fill_outbox(outbox_path: Path, station: str, kiosk: str, scans: int) -> float:
@@ -138,18 +138,6 @@ def main() -> None:
             }
         )
     )
-
-
-def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a live process has used; 0 when it is gone.
-
-    The kiosk's figure includes its start-up (imports, about a second).
-    """
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def profile(pid: int, svg: Path) -> subprocess.Popen[bytes]:

@@ -8,6 +8,7 @@ restarted once with extra top-level settings when a benchmark needs them
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,23 +47,35 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 def peak_rss_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of a live process, in MB; 0 when it is gone."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return proc_mb(pid, "status", "VmHWM")
 
 
 def rss_mb(pid: int) -> float:
     """Current resident memory (VmRSS) of a live process, in MB; 0 when it is gone."""
+    return proc_mb(pid, "status", "VmRSS")
+
+
+def anonymous_mb(pid: int) -> float:
+    """A process's own memory (heap, stacks, buffers) without mapped libraries, in MB."""
+    return proc_mb(pid, "smaps_rollup", "Anonymous")
+
+
+def proc_mb(pid: int, name: str, field: str) -> float:
+    """The kB figure ``field`` of /proc/<pid>/<name>, in MB; 0 when the process is gone."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        text = Path(f"/proc/{pid}/{name}").read_text()
     except OSError:
         return 0.0
-    for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+    for line in text.splitlines():
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
