@@ -7,7 +7,7 @@ a flood of junk costs little, and every refusal says precisely why.
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -16,7 +16,7 @@ from protocol.ids import is_request_id
 from protocol.messages import REQUEST_MODELS, SCHEMA_VERSION, MessageType, Request
 from protocol.reference import Snapshot
 from protocol.replies import KioskStatus, Reply
-from protocol.topics import parse_request_topic
+from protocol.topics import RequestTopic, parse_request_topic
 
 MAX_REQUEST_BYTES = 16 * 1024
 MAX_REPLY_BYTES = 16 * 1024
@@ -41,6 +41,21 @@ def decode_request(topic: str, payload: bytes) -> Request | ProtocolError:
         return ProtocolError(
             ErrorCode.TOO_LARGE, f"payload is {len(payload)} bytes, limit {MAX_REQUEST_BYTES}"
         )
+    # Nearly every request is well formed: validate it against the topic's
+    # model in one parse (the model checks the version and type too). Only a
+    # refused one is parsed again, step by step, to say precisely why.
+    model = REQUEST_MODELS.get(cast(MessageType, parsed_topic.message_type))
+    if model is None:  # not a type we know: say so
+        return _refusal(parsed_topic, payload)
+    try:
+        request: Request = model.model_validate_json(payload)
+    except ValidationError:
+        return _refusal(parsed_topic, payload)
+    return _on_its_topic(request, parsed_topic)
+
+
+def _refusal(parsed_topic: RequestTopic, payload: bytes) -> Request | ProtocolError:
+    """Why ``payload`` is not a valid request on its topic, cheapest check first."""
     obj = _load_object(payload)
     if isinstance(obj, ProtocolError):
         return obj
@@ -68,12 +83,16 @@ def decode_request(topic: str, payload: bytes) -> Request | ProtocolError:
     request = _validate(REQUEST_MODELS[message_type], payload, request_id)
     if isinstance(request, ProtocolError):
         return request
+    return _on_its_topic(request, parsed_topic)
+
+
+def _on_its_topic(request: Request, parsed_topic: RequestTopic) -> Request | ProtocolError:
     if (request.station, request.kiosk) != (parsed_topic.station, parsed_topic.kiosk):
         return ProtocolError(
             ErrorCode.TOPIC_MISMATCH,
             f"envelope says station {request.station!r} kiosk {request.kiosk!r}, topic says "
             f"station {parsed_topic.station!r} kiosk {parsed_topic.kiosk!r}",
-            request_id,
+            request.id,
         )
     return request
 

@@ -48,6 +48,33 @@ def test_string_where_number_expected_is_not_coerced() -> None:
     assert isinstance(error, ProtocolError) and "seq" in error.message
 
 
+def test_each_refusal_says_why_in_the_order_of_the_checks() -> None:
+    """A valid request parses once; a refused one is re-examined to name its fault."""
+    obj = json.loads(envelopes.check_in("st01", "k1")[1])
+    wrong_version = {**obj, "v": 2}
+    on_another_kiosk = {**obj, "kiosk": "k2"}
+    cases = [
+        (TOPIC, b"{not json", ErrorCode.BAD_JSON),
+        (TOPIC, json.dumps(wrong_version).encode(), ErrorCode.UNSUPPORTED_VERSION),
+        (
+            request_topic("st01", "k1", "no_such_type"),
+            json.dumps(obj).encode(),
+            ErrorCode.TOPIC_MISMATCH,
+        ),
+        (
+            request_topic("st01", "k1", "booking_create"),
+            json.dumps(obj).encode(),
+            ErrorCode.TOPIC_MISMATCH,
+        ),
+        (TOPIC, json.dumps(on_another_kiosk).encode(), ErrorCode.TOPIC_MISMATCH),
+    ]
+    for topic, payload, code in cases:
+        error = decode_request(topic, payload)
+        assert isinstance(error, ProtocolError), (topic, payload)
+        assert error.code == code, (topic, error)
+    assert isinstance(decode_request(TOPIC, json.dumps(obj).encode()), CheckInRequest)
+
+
 def test_topic_with_wildcards_or_bad_names_is_refused() -> None:
     for topic in [
         "lianxin/v1/st/ST 1/k/k1/req/check_in",
