@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from kiosk.core.outbox import Draft, Outbox
+from kiosk.core.outbox import Draft, Outbox, ReplyRecord
 
 
 def _draft(seq: int) -> Draft:
@@ -35,6 +36,19 @@ def test_only_the_hub_reply_takes_a_request_out_of_waiting(tmp_path: Path) -> No
     counts = outbox.counts()
     assert (counts.total, counts.waiting, counts.replied) == (3, 2, 1)
     assert counts.oldest_waiting_at is not None
+
+
+def test_marking_replies_leaves_new_requests_durable(tmp_path: Path) -> None:
+    """Marks skip the fsync (a lost one is only a resend); a request's commit never does."""
+    outbox = Outbox(tmp_path / "outbox.db")
+    outbox.add(_draft)
+    assert outbox.mark_replied("id-1", "ok", "checked_in", "{}")
+    # 2 = FULL: the connection is back at full durability for the next add.
+    assert outbox._db.execute("PRAGMA synchronous").fetchone() == (2,)
+    with pytest.raises(sqlite3.ProgrammingError):
+        outbox.mark_replied_many([ReplyRecord("id-1", "ok", "x", object())])  # type: ignore[arg-type]
+    assert outbox._db.execute("PRAGMA synchronous").fetchone() == (2,)
+    assert outbox.add(_draft).seq == 2
 
 
 def test_waiting_is_bounded_by_the_window(tmp_path: Path) -> None:
