@@ -40,6 +40,11 @@ def prepare(size: tuple[int, int] | None, *, fullscreen: bool = False) -> Path:
     Config.set("kivy", "keyboard_mode", "system")  # no Kivy virtual keyboard; ours are screens
     Config.set("input", "mouse", "mouse,disable_multitouch")
     Config.set("graphics", "resizable", "0")
+    # Kivy asks for 2x MSAA by default. Our screens are text (antialiased by
+    # FreeType, not MSAA) and boxes: it would only soften the edges of rounded
+    # corners, and its window buffers cost ~32 MB resident under software GL
+    # (GPU memory and fill rate on a real panel).
+    Config.set("graphics", "multisamples", "0")
     if size is not None:
         Config.set("graphics", "width", str(size[0]))
         Config.set("graphics", "height", str(size[1]))
