@@ -11,7 +11,8 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 
 from kiosk.core.session import KioskSession
-from kiosk.core.session_views import View
+from kiosk.core.session_views import Screen, View
+from kiosk.ui.memory import release_freed_memory
 from kiosk.ui.root import KioskRoot
 from kiosk.ui.theme import unit_for
 
@@ -41,6 +42,7 @@ class KioskApp(App):  # type: ignore[misc]
         root = KioskRoot(self.session, unit_for(*Window.size), self._now)
         self.root_widget = root
         root.render(self.session.view, self.session.status())
+        self._went_idle(self.session.view)
         # Reader and link threads call this; the view goes to the UI thread by Clock.
         self.session.subscribe(self._view_changed)
         Clock.schedule_interval(self._tick, TICK_S)
@@ -61,6 +63,12 @@ class KioskApp(App):  # type: ignore[misc]
         view = self.session.view
         if view.version != self.root_widget.rendered_version:
             self.root_widget.render(view)
+            self._went_idle(view)
+
+    def _went_idle(self, view: View) -> None:
+        # Before anyone (the control socket too) sees the idle screen as shown.
+        if view.screen is Screen.IDLE:
+            release_freed_memory()
 
     def _tick(self, _dt: float) -> None:
         assert self.root_widget is not None
