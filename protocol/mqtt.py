@@ -19,7 +19,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from protocol.buffered_socket import BufferedReadClient
+from protocol.lean_paho import LeanClient
 
 QOS = 1
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def make_client(
     when the connection drops without a DISCONNECT.
     """
     version = mqtt.MQTTv5 if is_mqtt5(broker) else mqtt.MQTTv311
-    client = BufferedReadClient(
+    client = LeanClient(
         CallbackAPIVersion.VERSION2,
         client_id=client_id,
         protocol=version,

@@ -1,0 +1,153 @@
+"""LeanClient reads the same messages as paho from the same bytes, or lets paho read them."""
+
+from __future__ import annotations
+
+import paho.mqtt.client as mqtt
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from lianxin.broker import BrokerProcess
+from protocol.lean_paho import LeanClient
+from tests.waiting import wait_until
+
+V5 = MQTTProtocolVersion.MQTTv5
+V311 = MQTTProtocolVersion.MQTTv311
+
+
+def test_the_paho_methods_it_replaces_still_exist() -> None:
+    for name in ("_handle_publish", "_handle_pubackcomp", "_update_inflight", "_send_puback"):
+        assert callable(getattr(mqtt.Client, name, None)), name
+    client = mqtt.Client(CallbackAPIVersion.VERSION2)
+    for name in ("_in_packet", "_out_messages", "_inflight_messages", "_out_message_mutex"):
+        assert hasattr(client, name), name
+
+
+def _publish_packet(
+    protocol: MQTTProtocolVersion,
+    topic: bytes,
+    payload: bytes,
+    qos: int,
+    mid: int,
+    correlation: bytes | None,
+) -> bytes:
+    body = len(topic).to_bytes(2, "big") + topic
+    if qos:
+        body += mid.to_bytes(2, "big")
+    if protocol == V5:
+        properties = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+        if correlation is not None:
+            properties.CorrelationData = correlation
+        body += properties.pack()  # type: ignore[no-untyped-call]
+    return body + payload
+
+
+def _read(
+    client_class: type[mqtt.Client], protocol: MQTTProtocolVersion, header: int, packet: bytes
+) -> mqtt.MQTTMessage | str:
+    client = client_class(CallbackAPIVersion.VERSION2, protocol=protocol, manual_ack=True)
+    got: list[mqtt.MQTTMessage] = []
+    client.on_message = lambda _c, _u, message: got.append(message)
+    client._in_packet = {"command": header, "packet": bytearray(packet)}  # type: ignore[typeddict-item]
+    try:
+        client._handle_publish()
+    except Exception as error:
+        return type(error).__name__
+    return got[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    protocol=st.sampled_from([V5, V311]),
+    topic=st.text(min_size=1, max_size=60).map(str.encode),
+    payload=st.binary(max_size=300),
+    qos=st.sampled_from([0, 1]),
+    mid=st.integers(1, 65535),
+    dup=st.booleans(),
+    retain=st.booleans(),
+    correlation=st.none() | st.binary(min_size=1, max_size=20),
+)
+def test_a_publish_reads_the_same_as_paho_reads_it(
+    protocol: MQTTProtocolVersion,
+    topic: bytes,
+    payload: bytes,
+    qos: int,
+    mid: int,
+    dup: bool,
+    retain: bool,
+    correlation: bytes | None,
+) -> None:
+    header = 0x30 | (0x08 if dup else 0) | (qos << 1) | (0x01 if retain else 0)
+    packet = _publish_packet(protocol, topic, payload, qos, mid, correlation)
+    lean = _read(LeanClient, protocol, header, packet)
+    stock = _read(mqtt.Client, protocol, header, packet)
+    assert isinstance(lean, mqtt.MQTTMessage) and isinstance(stock, mqtt.MQTTMessage)
+    for field in ("topic", "payload", "qos", "mid", "dup", "retain"):
+        assert getattr(lean, field) == getattr(stock, field), field
+        assert type(getattr(lean, field)) is type(getattr(stock, field)), field
+    assert getattr(lean.properties, "CorrelationData", None) == getattr(
+        stock.properties, "CorrelationData", None
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    protocol=st.sampled_from([V5, V311]),
+    header=st.integers(0x30, 0x3F),
+    packet=st.binary(max_size=40),
+)
+def test_any_bytes_fail_or_succeed_as_they_do_in_paho(
+    protocol: MQTTProtocolVersion, header: int, packet: bytes
+) -> None:
+    lean = _read(LeanClient, protocol, header, packet)
+    stock = _read(mqtt.Client, protocol, header, packet)
+    if isinstance(stock, str):
+        assert lean == stock
+    else:
+        assert isinstance(lean, mqtt.MQTTMessage)
+        assert lean._topic == stock._topic
+        assert (lean.payload, lean.qos, lean.mid) == (stock.payload, stock.qos, stock.mid)
+
+
+def test_through_a_real_broker_every_publish_is_acknowledged_and_received(
+    broker: BrokerProcess,
+) -> None:
+    """More QoS 1 messages than may be in flight: the queued ones go as PUBACKs come back."""
+    received: list[mqtt.MQTTMessage] = []
+    subscriber = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    subscriber.on_message = lambda _c, _u, message: received.append(message)
+    subscribed: list[int] = []
+    subscriber.on_connect = lambda client, *_: client.subscribe("lean/#", qos=1)
+    subscriber.on_subscribe = lambda _c, _u, mid, *_: subscribed.append(mid)
+    subscriber.connect(broker.info.host, broker.info.port)
+    subscriber.loop_start()
+    publisher = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    publisher.max_inflight_messages_set(5)
+    publisher.connect(broker.info.host, broker.info.port)
+    publisher.loop_start()
+    try:
+        wait_until(lambda: subscriber.is_connected() and publisher.is_connected())
+        wait_until(lambda: subscribed, message="the broker confirmed the subscription")
+        infos = []
+        for n in range(200):
+            properties = None
+            if n % 2:
+                properties = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+                properties.CorrelationData = f"c{n}".encode()
+            infos.append(
+                publisher.publish(f"lean/{n}", str(n).encode(), qos=1, properties=properties)
+            )
+        wait_until(lambda: all(info.is_published() for info in infos), message="all acknowledged")
+        wait_until(lambda: len(received) >= 200, message="all received")
+        by_topic = {message.topic: message for message in received}
+        assert sorted(int(topic.split("/")[1]) for topic in by_topic) == list(range(200))
+        for n in range(200):
+            message = by_topic[f"lean/{n}"]
+            assert message.payload == str(n).encode()
+            expected = f"c{n}".encode() if n % 2 else None
+            assert getattr(message.properties, "CorrelationData", None) == expected
+    finally:
+        publisher.loop_stop()
+        subscriber.loop_stop()
