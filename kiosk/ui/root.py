@@ -181,7 +181,7 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
             m,
             ctx.do("open", Action.STAFF),
             kid="staff",
-            size=18,
+            size=20,
             fill=(0.35, 0.32, 0.30, 1),
             size_hint=(None, None),
             width=m.px(120),

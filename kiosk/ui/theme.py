@@ -24,6 +24,13 @@ AMBER: RGBA = (0.62, 0.38, 0.0, 1)
 GREY_BUTTON: RGBA = (0.90, 0.88, 0.85, 1)
 WHITE: RGBA = (1, 1, 1, 1)
 LARGE = 1.3
+# Every text size on screen (at 1280x800): those the screens use, and two
+# more for large text. Kivy's SDL2 text provider opens the font file once per
+# pixel size and weight and keeps up to 64 such faces; a face of the pan-CJK
+# Noto font holds ~2.5 MB of its tables. Large text used to scale each size
+# by 1.3 into a second set of sizes, so a kiosk that had shown every screen
+# held 29 faces (~72 MB); it now takes the nearest size of this set (20 faces).
+TEXT_SIZES = (20, 22, 24, 26, 28, 30, 32, 34, 36, 40, 48, 52, 64)
 
 
 @dataclass
@@ -34,7 +41,10 @@ class Metrics:
     text: float = 1.0  # LARGE in large-text mode
 
     def font(self, size: float) -> float:
-        return round(size * self.unit * self.text)
+        """The ``TEXT_SIZES`` entry nearest ``size`` in this text mode, scaled to the window."""
+        wanted = size * self.text
+        nearest = min(TEXT_SIZES, key=lambda step: (abs(step - wanted), -step))  # ties: larger
+        return round(nearest * self.unit)
 
     def px(self, size: float) -> float:
         """A layout size (padding, spacing, target height) that grows with text."""

@@ -21,7 +21,7 @@ def build(ctx: Ctx) -> Widget:
         Text(
             t("Swipe your card or ID card"),
             m,
-            46,
+            48,
             bold=True,
             color=theme.WHITE,
             halign="center",
