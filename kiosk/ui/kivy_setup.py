@@ -34,6 +34,10 @@ def prepare(size: tuple[int, int] | None, *, fullscreen: bool = False) -> Path:
     font = find_cjk_font()
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # our logging, not Kivy's console handler
+    # The screens show no pictures; screenshots are PNGs, which SDL_image (loaded
+    # with the window anyway) writes. Kivy's default list also imports Pillow and
+    # its codecs: ~3 MB resident for nothing.
+    os.environ.setdefault("KIVY_IMAGE", "sdl2")
     from kivy.config import Config  # noqa: PLC0415 - must follow the environment above
 
     Config.set("kivy", "exit_on_escape", "0")
