@@ -10,12 +10,14 @@ import logging
 import sys
 from pathlib import Path
 
+from config.loader import resolve_path
 from config.settings import KioskSettings
-from kiosk.ui.fonts import FontNotFoundError
+from kiosk.ui.fonts import FontNotFoundError, default_cache_dir
 from kiosk.ui.kivy_setup import parse_size, prepare
 
 log = logging.getLogger(__name__)
 WINDOW_ENV = "LIANXIN_KIOSK_WINDOW"  # "WxH" for a window instead of full screen (tests)
+FONT_CACHE = "cache/fonts"  # in data_dir: the font faces taken out of a collection
 
 
 def run_kiosk_ui(settings: KioskSettings, config_path: Path) -> int:
@@ -23,8 +25,11 @@ def run_kiosk_ui(settings: KioskSettings, config_path: Path) -> int:
     import os  # noqa: PLC0415
 
     window = os.environ.get(WINDOW_ENV)
+    font_cache = resolve_path(config_path, settings.data_dir) / FONT_CACHE
     try:
-        font = prepare(parse_size(window) if window else None, fullscreen=not window)
+        font = prepare(
+            parse_size(window) if window else None, font_cache=font_cache, fullscreen=not window
+        )
     except (FontNotFoundError, ValueError) as exc:
         print(f"lianxin kiosk: {exc}", file=sys.stderr)
         return 2
@@ -59,7 +64,7 @@ def render_screenshots(out_dir: Path, size: str) -> int:
     """Render every screen and state in both languages to ``out_dir``; 0 when all were written."""
     try:
         dimensions = parse_size(size)
-        font = prepare(dimensions)
+        font = prepare(dimensions, font_cache=default_cache_dir())
     except (FontNotFoundError, ValueError) as exc:
         print(f"lianxin kiosk: {exc}", file=sys.stderr)
         return 2

@@ -3,13 +3,19 @@
 Kivy's default font (Roboto) has no CJK glyphs: every Chinese character
 would be a box. Order: the ``LIANXIN_KIOSK_FONT`` environment variable (a
 file), then the standard font directories for the Noto / Source Han /
-WenQuanYi families. Pure Python: importable and testable without Kivy.
+WenQuanYi families. A collection (.ttc) is then narrowed to its Simplified
+Chinese face (:mod:`kiosk.ui.font_faces`), the override's too: Kivy would
+draw with face 0, which in the pan-CJK collections is the Japanese one.
+Pure Python: importable and testable without Kivy.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.ui.font_faces import simplified_chinese_face
 
 FONT_ENV = "LIANXIN_KIOSK_FONT"
 FONT_DIRS = (
@@ -34,6 +40,34 @@ BOLD = {"NotoSansCJK-Regular.ttc": "NotoSansCJK-Bold.ttc"}
 
 class FontNotFoundError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class KioskFonts:
+    """The font files Kivy draws with: Simplified Chinese faces where the files had several."""
+
+    regular: Path
+    bold: Path
+
+
+def kiosk_fonts(cache_dir: Path, override: str | None = None) -> KioskFonts:
+    """The kiosk's regular and bold fonts; collections' SC faces are extracted into ``cache_dir``.
+
+    Raises ``FontNotFoundError`` (see :func:`find_cjk_font`). The first call
+    for a collection copies its SC face (~16 MB per weight, ~0.1 s); later
+    calls find the copy. A failed copy falls back to the collection itself.
+    """
+    regular = find_cjk_font(override)
+    return KioskFonts(
+        regular=simplified_chinese_face(regular, cache_dir),
+        bold=simplified_chinese_face(bold_variant(regular), cache_dir),
+    )
+
+
+def default_cache_dir() -> Path:
+    """Where runs without a kiosk data directory (screenshots) keep extracted faces."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lianxin" / "fonts"
 
 
 def find_cjk_font(override: str | None = None) -> Path:

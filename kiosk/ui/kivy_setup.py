@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kiosk.ui.fonts import bold_variant, find_cjk_font
+from kiosk.ui.fonts import KioskFonts, kiosk_fonts
 
 KV_FILE = Path(__file__).resolve().parent / "widgets.kv"
 
@@ -25,13 +25,16 @@ def parse_size(size: str) -> tuple[int, int]:
     return width, height
 
 
-def prepare(size: tuple[int, int] | None, *, fullscreen: bool = False) -> Path:
-    """Set Kivy's config for a kiosk window; returns the CJK font in use.
+def prepare(
+    size: tuple[int, int] | None, *, font_cache: Path, fullscreen: bool = False
+) -> KioskFonts:
+    """Set Kivy's config for a kiosk window; returns the CJK fonts in use.
 
     Raises ``FontNotFoundError`` before any window opens when no font with
     Chinese glyphs exists, so the kiosk never shows boxes instead of text.
+    ``font_cache`` keeps the Simplified Chinese faces taken out of a collection.
     """
-    font = find_cjk_font()
+    font = kiosk_fonts(font_cache)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # our logging, not Kivy's console handler
     # The screens show no pictures; screenshots are PNGs, which SDL_image (loaded
@@ -58,10 +61,10 @@ def prepare(size: tuple[int, int] | None, *, fullscreen: bool = False) -> Path:
     return font
 
 
-def load_styles(font: Path) -> None:
-    """Make the CJK font Kivy's default and load the widget styles (after ``prepare``)."""
+def load_styles(font: KioskFonts) -> None:
+    """Make the CJK fonts Kivy's default and load the widget styles (after ``prepare``)."""
     from kivy.core.text import DEFAULT_FONT, LabelBase  # noqa: PLC0415
     from kivy.lang import Builder  # noqa: PLC0415
 
-    LabelBase.register(DEFAULT_FONT, str(font), fn_bold=str(bold_variant(font)))
+    LabelBase.register(DEFAULT_FONT, str(font.regular), fn_bold=str(font.bold))
     Builder.load_file(str(KV_FILE))

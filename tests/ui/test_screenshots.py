@@ -21,7 +21,13 @@ def _run(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lianxin", "kiosk", "--screenshots", str(out), *extra],
-        env={**os.environ, "DISPLAY": xvfb.display, "KIVY_HOME": str(tmp_path / "kivy"), **env},
+        env={
+            **os.environ,
+            "DISPLAY": xvfb.display,
+            "KIVY_HOME": str(tmp_path / "kivy"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),  # the extracted SC font face
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=300,
