@@ -120,6 +120,10 @@ class HubWorker:
             will=(HUB_STATUS_TOPIC, self._status_payload("offline")),
             manual_ack=True,
         )
+        # The reply window bounds what is unacknowledged (REPLY_WINDOW). paho's
+        # own cap would hold most of a batch's replies in its queue and walk
+        # the messages in flight on every PUBACK to find the next one.
+        self._client.max_inflight_messages_set(0)
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_subscribe = self._on_subscribe
