@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiosk.core.i18n import tr
@@ -17,6 +17,10 @@ class Ctx:
     m: Metrics
     session: object  # a KioskSession; typed loosely so screenshots can pass a stand-in
     now: datetime
+    # Choices that only change what is drawn (which field the keys type into):
+    # kept by the root across renders of the same screen, never sent to the core.
+    local: dict[str, str] = field(default_factory=dict)
+    refresh: Callable[[], None] = lambda: None  # draw the screen again after a ``local`` change
 
     def t(self, msgid: str, /, **params: object) -> str:
         """``msgid`` in the view's language."""
@@ -33,6 +37,15 @@ class Ctx:
             method(*args)
 
         return send
+
+    def choose(self, key: str, value: str) -> Callable[[], None]:
+        """A button action that sets ``local[key]`` and draws the screen again."""
+
+        def pick() -> None:
+            self.local[key] = value
+            self.refresh()
+
+        return pick
 
     def do_text(self, intent: str) -> Callable[[str], None]:
         """A text field's action: ``intent(text)``."""

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from kivy.clock import Clock
 from kivy.properties import ColorProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
@@ -42,6 +43,8 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         self.rendered_at = 0.0  # monotonic time of the last render (tests, bench)
         self.rendered_version = -1
         self._shown = ""
+        self._local: dict[str, str] = {}  # Ctx.local: reset when the screen changes
+        self._local_screen: Screen | None = None
         self._top: Widget = Widget()
         self._bottom: Widget = Widget()
 
@@ -76,7 +79,20 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
 
     def _ctx(self, view: View) -> Ctx:
         m = Metrics(unit=self.unit, text=theme.LARGE if view.large_text else 1.0)
-        return Ctx(view=view, m=m, session=self.session, now=self.now())
+        if view.screen != self._local_screen:
+            self._local, self._local_screen = {}, view.screen
+        return Ctx(
+            view=view,
+            m=m,
+            session=self.session,
+            now=self.now(),
+            local=self._local,
+            refresh=self._refresh,
+        )
+
+    def _refresh(self) -> None:
+        # Next frame: the button that asked is still handling its touch.
+        Clock.schedule_once(lambda _dt: self.view is not None and self.render(self.view), 0)
 
     def _clock_text(self) -> str:
         return clock(self.now())

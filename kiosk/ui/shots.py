@@ -277,6 +277,8 @@ def _steps() -> list[Step]:  # noqa: PLR0915 - one list of every state, read top
         ("visitor", "empty", "full", visitor("", "", False, False)),
         ("visitor", "error", "full", visitor("Li Hua", "1380", True, True)),
         ("visitor", "filled", "full", visitor("LI HUA", "13800138000", True, False)),
+        ("visitor", "large_text", "full", large(visitor("LI HUA", "13800138000", True, False))),
+        ("visitor", "large_text_error", "full", large(visitor("Li Hua", "1380", True, True))),
         ("request", "visitor_pending", "full", visitor("LI HUA", "13800138000", True, True)),
         ("staff_pin", "entry", "full", lambda c: c.session.open(Action.STAFF)),
         ("staff_pin", "wrong", "full", wrong_pin),

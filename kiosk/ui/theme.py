@@ -23,6 +23,7 @@ GREEN: RGBA = (0.10, 0.45, 0.20, 1)
 AMBER: RGBA = (0.62, 0.38, 0.0, 1)
 GREY_BUTTON: RGBA = (0.90, 0.88, 0.85, 1)
 WHITE: RGBA = (1, 1, 1, 1)
+FOCUS: RGBA = (1.0, 0.93, 0.72, 1)  # the field the on-screen keys type into
 LARGE = 1.3
 # Every text size on screen (at 1280x800): those the screens use, and two
 # more for large text. Kivy's SDL2 text provider opens the font file once per

@@ -78,6 +78,48 @@ class KButton(Button):  # type: ignore[misc]
             self._action()
 
 
+class Field(KButton):
+    """A text box the on-screen keys type into: its label above, its text on one line.
+
+    A long text shows its end (where typing happens) rather than wrapping.
+    With ``on_press`` it is a button that picks the field the keys type into;
+    ``focused`` marks that field.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        value: str,
+        m: Metrics,
+        on_press: Callable[[], None] | None = None,
+        *,
+        kid: str = "",
+        focused: bool = False,
+    ) -> None:
+        super().__init__("", m, on_press, kid=kid, fill=theme.FOCUS if focused else theme.CARD)
+        box = BoxLayout(orientation="vertical", padding=(m.px(12), m.px(4)), size_hint_y=None)
+        for text, size, bold, color, cut in (
+            (label, 20, False, theme.MUTED, "right"),
+            (value + "▏", 30, True, theme.INK, "left"),
+        ):
+            box.add_widget(
+                Text(
+                    text,
+                    m,
+                    size,
+                    bold=bold,
+                    color=color,
+                    disabled_color=color,
+                    shorten=True,
+                    shorten_from=cut,
+                )
+            )
+        box.bind(minimum_height=box.setter("height"))
+        self.add_widget(box)
+        self.bind(pos=box.setter("pos"), width=box.setter("width"))
+        box.bind(height=self.setter("height"))
+
+
 def secondary(text: str, m: Metrics, on_press: Callable[[], None] | None, **kw: object) -> KButton:
     """A grey button for the less important choice (back, cancel)."""
     return KButton(text, m, on_press, fill=theme.GREY_BUTTON, color=theme.INK, **kw)
@@ -110,10 +152,12 @@ def grid(m: Metrics, cols: int, spacing: float = 12) -> GridLayout:
     return layout
 
 
-def screen(m: Metrics, title: str, body: Widget, actions: list[KButton]) -> BoxLayout:
+def screen(
+    m: Metrics, title: str, body: Widget, actions: list[KButton], *, title_color: RGBA = theme.INK
+) -> BoxLayout:
     """The frame every screen but idle shares: a title, the body, a row of actions."""
     frame = BoxLayout(orientation="vertical", padding=m.px(24), spacing=m.px(16))
-    heading = Text(title, m, 40, bold=True)
+    heading = Text(title, m, 40, bold=True, color=title_color)
     frame.add_widget(heading)
     frame.add_widget(body)
     if actions:

@@ -9,7 +9,7 @@ from kiosk.core.i18n import N_
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.keyboard import Keyboard
-from kiosk.ui.widgets import KButton, Panel, Text, screen, secondary
+from kiosk.ui.widgets import Field, KButton, Text, column, screen, scrolling, secondary
 
 ERRORS = {
     "name_required": N_("Please enter your name"),
@@ -20,53 +20,27 @@ ERRORS = {
 }
 
 
+LABELS = {"name": N_("Name (pinyin or Latin letters)"), "phone": N_("Mobile phone")}
+FOCUS = "visitor.typing"  # Ctx.local key: the field the one large-text keyboard types into
+
+
 def build(ctx: Ctx) -> Widget:
     m, t, view = ctx.m, ctx.t, ctx.view
     form, session = view.visitor, ctx.session
     body = BoxLayout(orientation="vertical", spacing=m.px(8))
-    keys = BoxLayout(spacing=m.px(16))
-    left = BoxLayout(orientation="vertical", spacing=m.px(8), size_hint_x=0.62)
-    left.add_widget(_field(ctx, t("Name (pinyin or Latin letters)"), form.name))
-    left.add_widget(
-        Keyboard(
-            m,
-            form.name,
-            lambda text: session.set_visitor(name=text),  # type: ignore[attr-defined]
-            mode="text",
-            lang=view.lang,
-            kid="kb_name",
-            max_length=30,
-        )
-    )
-    right = BoxLayout(orientation="vertical", spacing=m.px(8), size_hint_x=0.38)
-    right.add_widget(_field(ctx, t("Mobile phone"), form.phone))
-    right.add_widget(
-        Keyboard(
-            m,
-            form.phone,
-            lambda text: session.set_visitor(phone=text),  # type: ignore[attr-defined]
-            mode="digits",
-            lang=view.lang,
-            kid="kb_phone",
-            max_length=15,
-        )
-    )
-    keys.add_widget(left)
-    keys.add_widget(right)
-    body.add_widget(keys)
-    if form.error:
-        body.add_widget(Text(t(ERRORS[form.error]), m, 24, bold=True, color=theme.RED))
-    body.add_widget(
-        Text(
-            t(
-                "We keep your name and phone only to register your visits and "
-                "contact you about your requests, for at most one year."
-            ),
-            m,
-            20,
-            color=theme.MUTED,
-        )
-    )
+    if view.large_text:
+        body.add_widget(_one_keyboard(ctx))
+    else:
+        keys = BoxLayout(spacing=m.px(16))
+        for field, share in (("name", 0.62), ("phone", 0.38)):
+            side = BoxLayout(orientation="vertical", spacing=m.px(8), size_hint_x=share)
+            side.add_widget(Field(t(LABELS[field]), _value(ctx, field), m))
+            side.add_widget(_keyboard(ctx, field))
+            keys.add_widget(side)
+        body.add_widget(keys)
+        if form.error:
+            body.add_widget(_error(ctx))
+        body.add_widget(_notice(ctx))
     tick = "√ " if form.consent else ""
     consent = KButton(
         tick + t("I agree"),
@@ -76,21 +50,91 @@ def build(ctx: Ctx) -> Widget:
         fill=theme.GREEN if form.consent else theme.CARD,
         color=theme.WHITE if form.consent else theme.INK,
     )
+    # Large text has no room for an error line under the fields: it takes the title's place.
+    shout = view.large_text and form.error
     return screen(
         m,
-        t("Visitor registration"),
+        t(ERRORS[form.error]) if shout else t("Visitor registration"),
         body,
         [
             secondary(t("Cancel"), m, ctx.do("home"), kid="cancel"),
             consent,
             KButton(t("Register"), m, ctx.do("submit_visitor"), kid="submit"),
         ],
+        title_color=theme.RED if shout else theme.INK,
     )
 
 
-def _field(ctx: Ctx, label: str, value: str) -> Widget:
-    m = ctx.m
-    box = Panel(padding=(m.px(12), m.px(4)), size_hint_y=None, height=m.target)
-    box.add_widget(Text(label, m, 20, color=theme.MUTED, size_hint=(0.45, 1), valign="middle"))
-    box.add_widget(Text(value + "▏", m, 30, bold=True, size_hint=(0.55, 1), valign="middle"))
-    return box
+def _one_keyboard(ctx: Ctx) -> Widget:
+    """Large text: one keyboard, for the field last tapped, beside the fields and the notice.
+
+    Two keyboards, a notice and an error line in large text left each key a
+    sliver (and no room at 800x480): the keys of the field in use get the
+    body's full height instead, the notice scrolls when it must.
+    """
+    m, t = ctx.m, ctx.t
+    typing = ctx.local.get(FOCUS, "name")
+    row = BoxLayout(spacing=m.px(16))
+    left = BoxLayout(orientation="vertical", spacing=m.px(8), size_hint_x=0.42)
+    for field in ("name", "phone"):
+        left.add_widget(
+            Field(
+                t(LABELS[field]),
+                _value(ctx, field),
+                m,
+                ctx.choose(FOCUS, field),
+                kid=f"field.{field}",
+                focused=field == typing,
+            )
+        )
+    left.add_widget(scrolling(column(m, _notice(ctx))))
+    row.add_widget(left)
+    keyboard = _keyboard(ctx, typing)
+    keyboard.size_hint_x = 0.58
+    row.add_widget(keyboard)
+    return row
+
+
+def _keyboard(ctx: Ctx, field: str) -> Keyboard:
+    session = ctx.session
+    if field == "phone":
+        return Keyboard(
+            ctx.m,
+            ctx.view.visitor.phone,
+            lambda text: session.set_visitor(phone=text),  # type: ignore[attr-defined]
+            mode="digits",
+            lang=ctx.view.lang,
+            kid="kb_phone",
+            max_length=15,
+        )
+    return Keyboard(
+        ctx.m,
+        ctx.view.visitor.name,
+        lambda text: session.set_visitor(name=text),  # type: ignore[attr-defined]
+        mode="text",
+        lang=ctx.view.lang,
+        kid="kb_name",
+        max_length=30,
+    )
+
+
+def _value(ctx: Ctx, field: str) -> str:
+    form = ctx.view.visitor
+    return str(form.phone if field == "phone" else form.name)
+
+
+def _error(ctx: Ctx) -> Widget:
+    error = ctx.view.visitor.error
+    return Text(ctx.t(ERRORS[error]), ctx.m, 24, bold=True, color=theme.RED)
+
+
+def _notice(ctx: Ctx) -> Widget:
+    return Text(
+        ctx.t(
+            "We keep your name and phone only to register your visits and "
+            "contact you about your requests, for at most one year."
+        ),
+        ctx.m,
+        20,
+        color=theme.MUTED,
+    )
