@@ -58,7 +58,9 @@ REPLIES_REFUSED = "lianxin_hub_replies_refused_total"
 # Requests per transaction at most: bounds a batch's latency and its memory.
 BATCH_MAX = 500
 # Replies queued in paho and not yet acknowledged by the broker, at most
-# (a few batches; paho's own bound, protocol.mqtt, is well above it).
+# (a few batches; paho's own bound, protocol.mqtt, is well above it). A
+# batch's replies leave only when the batch is done, so waiting for room can
+# only wait for an earlier batch's reply while a batch is smaller than this.
 REPLY_WINDOW = 2_000
 
 
@@ -87,6 +89,8 @@ class HubWorker:
         on_connected: Callable[[], None] | None = None,
         batch_max: int = BATCH_MAX,
     ) -> None:
+        if batch_max >= REPLY_WINDOW:
+            raise ValueError(f"batch_max {batch_max} must be below the reply window {REPLY_WINDOW}")
         self._settings = settings
         self._batch_max = batch_max
         # None tells the handler thread to stop.
@@ -235,14 +239,16 @@ class HubWorker:
                     stopping = True
                     break
                 batch.append(item)
-            try:
-                self._handle_batch(batch)
-            except Exception:
-                # The kiosks keep their requests until they get a reply, and resend them.
-                self._metrics.inc(FAILURES, len(batch))
-                log.exception("handling a batch failed", extra={"event": "handler_failed"})
-            finally:
-                self._ack(batch)
+            # The batch's replies and acks leave together, after it (protocol/lean_paho.py).
+            with self._client.holding_writes():
+                try:
+                    self._handle_batch(batch)
+                except Exception:
+                    # The kiosks keep their requests until they get a reply, and resend them.
+                    self._metrics.inc(FAILURES, len(batch))
+                    log.exception("handling a batch failed", extra={"event": "handler_failed"})
+                finally:
+                    self._ack(batch)
             if stopping:
                 return
 

@@ -16,9 +16,7 @@ ACK, ~40 ms on Linux, on every swipe. The socket gets ``TCP_NODELAY``.
 
 from __future__ import annotations
 
-import contextlib
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -56,32 +54,6 @@ class BufferedSocket:
 class BufferedReadClient(mqtt.Client):
     def _create_socket(self) -> Any:
         return BufferedSocket(no_delay(super()._create_socket()))
-
-
-@contextlib.contextmanager
-def corked(client: mqtt.Client) -> Iterator[None]:
-    """Hold ``client``'s small writes back until the block ends, then send them together.
-
-    With TCP_NODELAY (a lone swipe must not wait for Nagle) every packet of
-    a burst would be its own TCP segment, and on loopback the sending call
-    also runs the receiver's network stack, once per packet. TCP_CORK
-    (Linux) batches them; elsewhere, or with no connection, this does
-    nothing. The kiosk's link corks each turn of its loop (measured: 221-285
-    down to 188-211 us of kiosk CPU per request); corking the hub's paho
-    writes gained nothing measurable (its writes come from paho's thread).
-    """
-    sock = client.socket()
-    cork = getattr(socket, "TCP_CORK", None)
-    setsockopt = getattr(sock, "setsockopt", None)
-    if setsockopt is None or cork is None:
-        yield
-        return
-    setsockopt(socket.IPPROTO_TCP, cork, 1)
-    try:
-        yield
-    finally:
-        if client.socket() is sock:  # not closed meanwhile
-            setsockopt(socket.IPPROTO_TCP, cork, 0)
 
 
 def no_delay(sock: Any) -> Any:

@@ -13,29 +13,92 @@ paho unchanged: QoS 2, a packet with MQTT 5 properties, a PUBACK with a
 reason code, a client with ``on_publish`` or per-topic callbacks, and any
 packet it cannot parse (paho then raises its own error for it). The
 messages it builds are paho's ``MQTTMessage``; a packet without properties
-gets ``properties = None``. The methods it overrides are paho 2.2's private
-ones; ``tests/unit/test_lean_paho.py`` checks they still exist and that
+gets ``properties = None``. Writes: paho sends every packet with a ``send`` of its own, and a packet
+queued from another thread first wakes paho's network thread through a
+socket pair: each of those system calls lets the GIL go to the other
+thread. ``holding_writes()`` queues a stretch of packets (a batch's replies
+and acknowledgements) without waking anyone and wakes the writer once at
+the end, and the writer sends queued packets together, up to 256 in one
+``send`` (a QoS 0 PUBLISH or a DISCONNECT goes through paho's writer,
+which has work to do after sending them). The methods it overrides are
+paho 2.2's private ones; ``tests/unit/test_lean_paho.py`` checks they still exist and that
 both paths read the same message from the same bytes, so an upgrade that
 moves them fails loudly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode, MQTTProtocolVersion
+from paho.mqtt.packettypes import PacketTypes
 
 from protocol.buffered_socket import BufferedReadClient
 
 _SUCCESS = MQTTErrorCode.MQTT_ERR_SUCCESS
+_PUBLISH = PacketTypes.PUBLISH << 4
+_DISCONNECT = PacketTypes.DISCONNECT << 4
+# Packets joined into one send at most.
+_WRITE_RUN = 256
 
 
 class LeanClient(BufferedReadClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._topic_callbacks = False
+        self._holding = False
+
+    @contextlib.contextmanager
+    def holding_writes(self) -> Iterator[None]:
+        """Queue packets without waking the writer; wake it once when the block ends.
+
+        Not reentrant; for one thread at a time (the one producing a batch).
+        """
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            if self._out_packet:
+                self._wake_writer()
+
+    def _wake_writer(self) -> None:
+        if self._thread is None:  # no network thread: whoever drives the loop writes now
+            if self._in_callback_mutex.acquire(False):
+                self._in_callback_mutex.release()
+                self.loop_write()
+            return
+        if self._sockpairW is not None:
+            with contextlib.suppress(BlockingIOError):  # already awake: a byte is waiting
+                self._sockpairW.send(b"0")
+        self._call_socket_register_write()
+
+    def _packet_queue(
+        self,
+        command: int,
+        packet: bytes | bytearray,
+        mid: int,
+        qos: int,
+        info: mqtt.MQTTMessageInfo | None = None,
+    ) -> MQTTErrorCode:
+        if not self._holding:
+            return super()._packet_queue(command, packet, mid, qos, info)
+        self._out_packet.append(
+            {
+                "command": command,
+                "mid": mid,
+                "qos": qos,
+                "pos": 0,
+                "to_process": len(packet),
+                "packet": packet,
+                "info": info,
+            }
+        )
+        return _SUCCESS
 
     def message_callback_add(self, sub: str, callback: Any) -> None:
         self._topic_callbacks = True  # paho's own path matches them
@@ -107,3 +170,37 @@ class LeanClient(BufferedReadClient):
         if len(self._out_messages) <= self._inflight_messages:
             return _SUCCESS
         return super()._update_inflight()
+
+    def _packet_write(self) -> MQTTErrorCode:
+        queue = self._out_packet
+        run: list[Any] = []
+        while queue and len(run) < _WRITE_RUN:
+            packet = queue[0]
+            command = packet["command"] & 0xF0
+            if (command == _PUBLISH and packet["qos"] == 0) or command == _DISCONNECT:
+                break
+            run.append(queue.popleft())
+        if len(run) < 2:
+            queue.extendleft(reversed(run))
+            return super()._packet_write()
+        data = b"".join(packet["packet"][packet["pos"] :] for packet in run)
+        try:
+            sent = self._sock_send(data)
+        except (AttributeError, ValueError):
+            queue.extendleft(reversed(run))
+            return _SUCCESS
+        except BlockingIOError:
+            queue.extendleft(reversed(run))
+            return MQTTErrorCode.MQTT_ERR_AGAIN
+        except OSError:
+            queue.extendleft(reversed(run))
+            return MQTTErrorCode.MQTT_ERR_CONN_LOST
+        for index, packet in enumerate(run):
+            taken = min(sent, packet["to_process"])
+            packet["pos"] += taken
+            packet["to_process"] -= taken
+            sent -= taken
+            if packet["to_process"]:  # a short send: the rest goes next time
+                queue.extendleft(reversed(run[index:]))
+                return _SUCCESS
+        return self._packet_write() if queue else _SUCCESS

@@ -60,7 +60,7 @@ def make_client(
     *,
     will: tuple[str, bytes] | None = None,
     manual_ack: bool = False,
-) -> mqtt.Client:
+) -> LeanClient:
     """A paho client set up for a persistent session; not yet connected.
 
     ``will`` is (topic, payload), published retained at QoS 1 by the broker

@@ -20,9 +20,7 @@ import socket
 import threading
 import time
 
-import paho.mqtt.client as mqtt
-
-from protocol.buffered_socket import corked
+from protocol.lean_paho import LeanClient
 from protocol.mqtt import BrokerParams
 
 log = logging.getLogger(__name__)
@@ -31,7 +29,7 @@ log = logging.getLogger(__name__)
 class Connection:
     """Owned by one thread, except ``wake``, which any thread may call."""
 
-    def __init__(self, client: mqtt.Client, broker: BrokerParams, stop: threading.Event) -> None:
+    def __init__(self, client: LeanClient, broker: BrokerParams, stop: threading.Event) -> None:
         self._client = client
         self._stop = stop
         self._wake_r, self._wake_w = socket.socketpair()
@@ -72,7 +70,7 @@ class Connection:
         )
         if self._wake_r in readable:
             self._drain_wake()
-        with self.corked():  # the PUBACKs for a burst of replies leave together
+        with self.holding_writes():  # the PUBACKs for a burst of replies leave together
             if sock in readable or pending:
                 self._client.loop_read()
             if self._client.socket() is not None and (writable or self._client.want_write()):
@@ -82,9 +80,9 @@ class Connection:
         if self._client.socket() is None:
             self._next_attempt = time.monotonic() + self._delay
 
-    def corked(self) -> contextlib.AbstractContextManager[None]:
-        """Hold small writes back until the block ends (protocol.buffered_socket.corked)."""
-        return corked(self._client)
+    def holding_writes(self) -> contextlib.AbstractContextManager[None]:
+        """Queue packets until the block ends, then send them together (protocol.lean_paho)."""
+        return self._client.holding_writes()
 
     def close(self) -> None:
         self._wake_r.close()

@@ -246,7 +246,7 @@ class HubLink:
                 self._publish_status()
                 next_status = now + STATUS_EVERY_S
             window.requeue_overdue(now)
-            with self._connection.corked():
+            with self._connection.holding_writes():
                 timeout = self._send_what_fits(window, pace)
 
     def _send_what_fits(self, window: SendWindow, pace: Pace) -> float:

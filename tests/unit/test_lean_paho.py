@@ -151,3 +151,95 @@ def test_through_a_real_broker_every_publish_is_acknowledged_and_received(
     finally:
         publisher.loop_stop()
         subscriber.loop_stop()
+
+
+class _Trickle:
+    """A socket that takes at most ``per_send`` bytes a call, and says 'full' every other call."""
+
+    def __init__(self, per_send: int) -> None:
+        self.per_send = per_send
+        self.received = bytearray()
+        self.calls = 0
+
+    def send(self, data: bytes) -> int:
+        self.calls += 1
+        if self.calls % 2 == 0:
+            raise BlockingIOError
+        taken = bytes(data[: self.per_send])
+        self.received += taken
+        return len(taken)
+
+    def close(self) -> None:
+        """paho closes its socket when the client is collected."""
+
+
+def _queue(client: mqtt.Client, command: int, body: bytes, qos: int) -> mqtt.MQTTMessageInfo:
+    info = mqtt.MQTTMessageInfo(1)
+    packet = bytes([command, len(body)]) + body
+    client._out_packet.append(
+        {
+            "command": command,
+            "mid": 1,
+            "qos": qos,
+            "pos": 0,
+            "to_process": len(packet),
+            "packet": packet,
+            "info": info,
+        }
+    )
+    return info
+
+
+@given(per_send=st.integers(1, 40))
+def test_packets_written_together_arrive_whole_and_in_order_even_in_short_sends(
+    per_send: int,
+) -> None:
+    client = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    sock = _Trickle(per_send)
+    client._sock = sock  # type: ignore[assignment]
+    expected = bytearray()
+    qos0 = None
+    for n in range(12):
+        if n == 7:  # a QoS 0 PUBLISH: paho's own writer finishes it
+            qos0 = _queue(client, 0x30, b"\x00\x01t" + b"zero", 0)
+        else:
+            _queue(client, 0x40, n.to_bytes(2, "big"), 1)  # a PUBACK
+        expected += client._out_packet[-1]["packet"]
+    for _ in range(10_000):
+        if not client._out_packet:
+            break
+        client._packet_write()
+    assert not client._out_packet
+    assert sock.received == expected
+    assert qos0 is not None and qos0.is_published()
+
+
+def test_writes_held_for_a_batch_all_leave_when_it_ends(broker: BrokerProcess) -> None:
+    """Replies and acks queued in a held stretch reach the broker once it ends."""
+    received: list[bytes] = []
+    subscribed: list[int] = []
+    subscriber = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    subscriber.on_message = lambda _c, _u, message: received.append(bytes(message.payload))
+    subscriber.on_connect = lambda client, *_: client.subscribe("held/#", qos=1)
+    subscriber.on_subscribe = lambda _c, _u, mid, *_: subscribed.append(mid)
+    subscriber.connect(broker.info.host, broker.info.port)
+    subscriber.loop_start()
+    publisher = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    publisher.max_inflight_messages_set(0)
+    publisher.connect(broker.info.host, broker.info.port)
+    publisher.loop_start()
+    try:
+        wait_until(lambda: subscribed and publisher.is_connected())
+        infos = []
+        for stretch in range(3):
+            with publisher.holding_writes():
+                infos += [
+                    publisher.publish(f"held/{stretch}", f"{stretch}-{n}".encode(), qos=1)
+                    for n in range(300)
+                ]
+        wait_until(lambda: all(info.is_published() for info in infos), message="all acked")
+        wait_until(lambda: len(received) >= 900, message="all received")
+        assert sorted(received) == sorted(f"{s}-{n}".encode() for s in range(3) for n in range(300))
+    finally:
+        publisher.loop_stop()
+        subscriber.loop_stop()
