@@ -14,7 +14,7 @@ is the same code for one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -102,20 +102,19 @@ def _person(request: CheckInRequest) -> Person:
 def _visits_this_year(session: Session, people: set[Person], now: datetime) -> dict[Person, int]:
     """Check-ins stored since 1 January (people's time zone), per person; absent means none."""
     year_start = datetime(now.astimezone(PEOPLE_TZ).year, 1, 1, tzinfo=PEOPLE_TZ).astimezone(UTC)
-    credentials = sorted({credential for _, credential in people})
     counts: dict[Person, int] = {}
-    for start in range(0, len(credentials), _LOOKUP_CHUNK):
+    for kind, credentials in _lookups(people):
         query = (
-            select(CheckIn.credential_kind, CheckIn.credential, func.count())
+            select(CheckIn.credential, func.count())
             .where(
-                CheckIn.credential.in_(credentials[start : start + _LOOKUP_CHUNK]),
+                CheckIn.credential_kind == kind,
+                CheckIn.credential.in_(credentials),
                 CheckIn.received_at >= year_start,
             )
-            .group_by(CheckIn.credential_kind, CheckIn.credential)
+            .group_by(CheckIn.credential)
         )
-        for kind, credential, count in session.execute(query):
-            if (kind, credential) in people:
-                counts[(kind, credential)] = count
+        for credential, count in session.execute(query):
+            counts[(kind, credential)] = count
     return counts
 
 
@@ -123,14 +122,14 @@ def _due_bookings(
     session: Session, wanted: set[PersonAt], now: datetime
 ) -> dict[PersonAt, list[Booking]]:
     """Confirmed bookings starting soon or under way, per person and station, earliest first."""
-    credentials = sorted({credential for _, credential, _ in wanted})
     due: dict[PersonAt, list[Booking]] = {}
-    for start in range(0, len(credentials), _LOOKUP_CHUNK):
+    for kind, credentials in _lookups({(kind, credential) for kind, credential, _ in wanted}):
         query = (
             select(Booking, Room.station_id)
             .join(Room, Room.id == Booking.room_id)
             .where(
-                Booking.credential.in_(credentials[start : start + _LOOKUP_CHUNK]),
+                Booking.credential_kind == kind,
+                Booking.credential.in_(credentials),
                 Booking.status == BookingStatus.CONFIRMED.value,
                 Booking.starts_at <= now + EARLY_CHECK_IN,
                 Booking.ends_at > now,
@@ -143,6 +142,22 @@ def _due_bookings(
             if key in wanted:
                 due.setdefault(key, []).append(booking)
     return due
+
+
+def _lookups(people: set[Person]) -> Iterator[tuple[str, list[str]]]:
+    """(kind, credentials) chunks for ``IN`` queries on a person index.
+
+    The indexes on people lead with the credential kind: a query that names
+    the kind seeks straight to each person; one on the credential alone
+    scans the whole index (every check-in ever stored, per batch).
+    """
+    by_kind: dict[str, list[str]] = {}
+    for kind, credential in people:
+        by_kind.setdefault(kind, []).append(credential)
+    for kind, credentials in sorted(by_kind.items()):
+        credentials.sort()
+        for start in range(0, len(credentials), _LOOKUP_CHUNK):
+            yield kind, credentials[start : start + _LOOKUP_CHUNK]
 
 
 def _use(booking: Booking, now: datetime) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hub.domain.check_in import _visits_this_year
 from hub.domain.models import Booking
 from hub.domain.records import Attendance
 from hub.inbox import Accepted
@@ -65,3 +66,42 @@ def test_a_batch_of_check_ins_answers_as_one_by_one(tmp_path: Path) -> None:
     for domain in (one_by_one, together):
         assert domain.count(CheckIn) == 8 and domain.count(Attendance) == 2
         assert [b.status for b in domain.rows(Booking)] == ["checked_in", "checked_in"]
+
+
+def _steps_to_count_visits(domain: Domain, cards: list[str]) -> tuple[int, dict[object, int]]:
+    """SQLite virtual-machine steps the visit count of ``cards`` takes, and the counts."""
+    people = {("rfid_em4100", card) for card in cards}
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    with domain.sessions() as session:
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None
+        raw.set_progress_handler(step, 1)
+        try:
+            counts = _visits_this_year(session, people, domain.clock.now)
+        finally:
+            raw.set_progress_handler(None, 1)
+    return steps, dict(counts)
+
+
+def test_counting_visits_costs_the_same_whatever_others_have_stored(tmp_path: Path) -> None:
+    """Each person is found in the index: a busy year of other people's visits costs nothing."""
+    domain = Domain.create(tmp_path)
+    domain.clock.now = local(30, 9, 50)
+    regulars = [f"{n:010X}" for n in range(10)]
+    domain.inbox.accept_batch([domain.check_in_request(card) for card in regulars])
+    quiet, counts = _steps_to_count_visits(domain, regulars)
+    assert counts == {("rfid_em4100", card): 1 for card in regulars}
+
+    crowd = [domain.check_in_request(f"C{n:09d}") for n in range(3000)]
+    for start in range(0, len(crowd), 500):
+        domain.inbox.accept_batch(crowd[start : start + 500])
+    busy, counts = _steps_to_count_visits(domain, regulars)
+    assert counts == {("rfid_em4100", card): 1 for card in regulars}
+    # A scan of the index would take a few steps per stored check-in (3,010 now).
+    assert busy < quiet + 200, (quiet, busy)
