@@ -141,8 +141,15 @@ def table(f: dict[str, float | None]) -> str:
         ("kiosk idle, own memory without libraries (MB)", f["kiosk_anon_mb"], "", ""),
     ]
     lines = ["| figure | value | target | ratio to limit |", "|---|---|---|---|"]
-    lines += [f"| {name} | {'-' if v is None else v} | {t} | {r} |" for name, v, t, r in rows]
+    lines += [f"| {name} | {_value(v)} | {t} | {r} |" for name, v, t, r in rows]
     return "\n".join(lines)
+
+
+def _value(value: float | None) -> str:
+    """A figure as a person reads it: thousands separated, at most two decimals."""
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def plot(raw: dict[str, Any], out: Path) -> None:
