@@ -13,22 +13,27 @@ paho unchanged: QoS 2, a packet with MQTT 5 properties, a PUBACK with a
 reason code, a client with ``on_publish`` or per-topic callbacks, and any
 packet it cannot parse (paho then raises its own error for it). The
 messages it builds are paho's ``MQTTMessage``; a packet without properties
-gets ``properties = None``. Writes: paho sends every packet with a ``send`` of its own, and a packet
+gets ``properties = None``.
+
+Writes: paho sends every packet with a ``send`` of its own, and a packet
 queued from another thread first wakes paho's network thread through a
 socket pair: each of those system calls lets the GIL go to the other
-thread. ``holding_writes()`` queues a stretch of packets (a batch's replies
-and acknowledgements) without waking anyone and wakes the writer once at
-the end, and the writer sends queued packets together, up to 256 in one
-``send`` (a QoS 0 PUBLISH or a DISCONNECT goes through paho's writer,
-which has work to do after sending them). The methods it overrides are
-paho 2.2's private ones; ``tests/unit/test_lean_paho.py`` checks they still exist and that
-both paths read the same message from the same bytes, so an upgrade that
-moves them fails loudly.
+thread. ``holding_writes()`` lets one thread queue a stretch of packets (a
+batch's replies and acknowledgements) without waking anyone, and wakes the
+writer once at the end; the writer sends queued packets together, up to
+256 in one ``send`` (a QoS 0 PUBLISH or a DISCONNECT goes through paho's
+writer, which has work to do after sending them).
+
+The methods it overrides are paho 2.2's private ones;
+``tests/unit/test_lean_paho.py`` checks they still exist and that both
+paths read the same message from the same bytes, so an upgrade that moves
+them fails loudly.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -50,19 +55,20 @@ class LeanClient(BufferedReadClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._topic_callbacks = False
-        self._holding = False
+        self._holding: int | None = None  # the thread holding its writes back
 
     @contextlib.contextmanager
     def holding_writes(self) -> Iterator[None]:
-        """Queue packets without waking the writer; wake it once when the block ends.
+        """This thread's packets wait until the block ends, then wake the writer once.
 
-        Not reentrant; for one thread at a time (the one producing a batch).
+        Packets other threads queue meanwhile wake it as usual. Not reentrant;
+        for one thread at a time (the one producing a batch).
         """
-        self._holding = True
+        self._holding = threading.get_ident()
         try:
             yield
         finally:
-            self._holding = False
+            self._holding = None
             if self._out_packet:
                 self._wake_writer()
 
@@ -85,7 +91,7 @@ class LeanClient(BufferedReadClient):
         qos: int,
         info: mqtt.MQTTMessageInfo | None = None,
     ) -> MQTTErrorCode:
-        if not self._holding:
+        if self._holding != threading.get_ident():
             return super()._packet_queue(command, packet, mid, qos, info)
         self._out_packet.append(
             {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import paho.mqtt.client as mqtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -241,5 +243,43 @@ def test_writes_held_for_a_batch_all_leave_when_it_ends(broker: BrokerProcess) -
         wait_until(lambda: len(received) >= 900, message="all received")
         assert sorted(received) == sorted(f"{s}-{n}".encode() for s in range(3) for n in range(300))
     finally:
+        publisher.loop_stop()
+        subscriber.loop_stop()
+
+
+def test_another_threads_publish_is_not_held_back(broker: BrokerProcess) -> None:
+    """While the hub's worker holds its batch, a publish from another thread still goes out."""
+    received: list[str] = []
+    subscribed: list[int] = []
+    subscriber = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    subscriber.on_message = lambda _c, _u, message: received.append(message.topic)
+    subscriber.on_connect = lambda client, *_: client.subscribe("hold/#", qos=1)
+    subscriber.on_subscribe = lambda _c, _u, mid, *_: subscribed.append(mid)
+    subscriber.connect(broker.info.host, broker.info.port)
+    subscriber.loop_start()
+    publisher = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    publisher.connect(broker.info.host, broker.info.port)
+    publisher.loop_start()
+    release = threading.Event()
+    holding = threading.Event()
+
+    def batch() -> None:
+        with publisher.holding_writes():
+            publisher.publish("hold/batch", b"reply", qos=1)
+            holding.set()
+            release.wait(30)
+
+    worker = threading.Thread(target=batch)
+    try:
+        wait_until(lambda: subscribed and publisher.is_connected())
+        worker.start()
+        assert holding.wait(10)
+        publisher.publish("hold/other", b"snapshot", qos=1)
+        wait_until(lambda: "hold/other" in received, message="the other thread's publish")
+        release.set()
+        wait_until(lambda: "hold/batch" in received, message="the held publish, after the block")
+    finally:
+        release.set()
+        worker.join(10)
         publisher.loop_stop()
         subscriber.loop_stop()
