@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from devices.sim import start_simulator
+from devices.sim.pty import PtySimulator
 from lianxin.broker import BrokerInfo, free_port
 from tests.ui.display import Xvfb
 from tests.ui.kiosk_ui import KioskUI
@@ -35,3 +37,11 @@ def kiosk_ui(tmp_path: Path, xvfb: Xvfb) -> Iterator[Callable[..., KioskUI]]:
     yield make
     for ui in made:
         ui.stop()
+
+
+@pytest.fixture
+def em4100() -> Iterator[PtySimulator]:
+    """An EM4100 reader simulator on a pseudo-terminal."""
+    sim = start_simulator("em4100")
+    yield sim
+    sim.close()

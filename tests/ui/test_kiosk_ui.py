@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
-from devices.sim import start_simulator
 from devices.sim.pty import PtySimulator
 from kiosk.core.calendar import PEOPLE_TZ
 from lianxin.broker import BrokerInfo, BrokerProcess
@@ -24,13 +21,6 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 SAME_IN_BOTH = ("张*明", "中文", "English")
 
 MakeUI = Callable[..., KioskUI]
-
-
-@pytest.fixture
-def em4100() -> Iterator[PtySimulator]:
-    sim = start_simulator("em4100")
-    yield sim
-    sim.close()
 
 
 def _present(sim: PtySimulator, card: str) -> None:

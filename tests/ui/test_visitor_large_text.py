@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-
-from devices.sim import start_simulator
 from devices.sim.pty import PtySimulator
 from lianxin.broker import BrokerInfo
 from tests.kiosk.fixtures import UNKNOWN_CARD
@@ -14,13 +11,6 @@ from tests.ui.kiosk_ui import KioskUI
 from tests.waiting import wait_until
 
 MakeUI = Callable[..., KioskUI]
-
-
-@pytest.fixture
-def em4100() -> Iterator[PtySimulator]:
-    sim = start_simulator("em4100")
-    yield sim
-    sim.close()
 
 
 def test_large_text_registration_types_into_the_field_tapped(

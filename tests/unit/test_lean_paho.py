@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 
 import paho.mqtt.client as mqtt
 from hypothesis import given, settings
@@ -113,25 +115,40 @@ def test_any_bytes_fail_or_succeed_as_they_do_in_paho(
         assert (lean.payload, lean.qos, lean.mid) == (stock.payload, stock.qos, stock.mid)
 
 
-def test_through_a_real_broker_every_publish_is_acknowledged_and_received(
-    broker: BrokerProcess,
-) -> None:
-    """More QoS 1 messages than may be in flight: the queued ones go as PUBACKs come back."""
+@contextlib.contextmanager
+def _through_broker(
+    broker: BrokerProcess, topic_filter: str, *, in_flight: int | None = None
+) -> Iterator[tuple[LeanClient, list[mqtt.MQTTMessage]]]:
+    """A publisher, and the messages a subscriber to ``topic_filter`` receives; both ready."""
     received: list[mqtt.MQTTMessage] = []
+    subscribed: list[int] = []
     subscriber = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
     subscriber.on_message = lambda _c, _u, message: received.append(message)
-    subscribed: list[int] = []
-    subscriber.on_connect = lambda client, *_: client.subscribe("lean/#", qos=1)
+    subscriber.on_connect = lambda client, *_: client.subscribe(topic_filter, qos=1)
     subscriber.on_subscribe = lambda _c, _u, mid, *_: subscribed.append(mid)
     subscriber.connect(broker.info.host, broker.info.port)
     subscriber.loop_start()
     publisher = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
-    publisher.max_inflight_messages_set(5)
+    if in_flight is not None:
+        publisher.max_inflight_messages_set(in_flight)
     publisher.connect(broker.info.host, broker.info.port)
     publisher.loop_start()
     try:
-        wait_until(lambda: subscriber.is_connected() and publisher.is_connected())
-        wait_until(lambda: subscribed, message="the broker confirmed the subscription")
+        wait_until(
+            lambda: subscribed and publisher.is_connected(),
+            message="connected, and the broker confirmed the subscription",
+        )
+        yield publisher, received
+    finally:
+        publisher.loop_stop()
+        subscriber.loop_stop()
+
+
+def test_through_a_real_broker_every_publish_is_acknowledged_and_received(
+    broker: BrokerProcess,
+) -> None:
+    """More QoS 1 messages than may be in flight: the queued ones go as PUBACKs come back."""
+    with _through_broker(broker, "lean/#", in_flight=5) as (publisher, received):
         infos = []
         for n in range(200):
             properties = None
@@ -150,9 +167,6 @@ def test_through_a_real_broker_every_publish_is_acknowledged_and_received(
             assert message.payload == str(n).encode()
             expected = f"c{n}".encode() if n % 2 else None
             assert getattr(message.properties, "CorrelationData", None) == expected
-    finally:
-        publisher.loop_stop()
-        subscriber.loop_stop()
 
 
 class _Trickle:
@@ -218,20 +232,7 @@ def test_packets_written_together_arrive_whole_and_in_order_even_in_short_sends(
 
 def test_writes_held_for_a_batch_all_leave_when_it_ends(broker: BrokerProcess) -> None:
     """Replies and acks queued in a held stretch reach the broker once it ends."""
-    received: list[bytes] = []
-    subscribed: list[int] = []
-    subscriber = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
-    subscriber.on_message = lambda _c, _u, message: received.append(bytes(message.payload))
-    subscriber.on_connect = lambda client, *_: client.subscribe("held/#", qos=1)
-    subscriber.on_subscribe = lambda _c, _u, mid, *_: subscribed.append(mid)
-    subscriber.connect(broker.info.host, broker.info.port)
-    subscriber.loop_start()
-    publisher = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
-    publisher.max_inflight_messages_set(0)
-    publisher.connect(broker.info.host, broker.info.port)
-    publisher.loop_start()
-    try:
-        wait_until(lambda: subscribed and publisher.is_connected())
+    with _through_broker(broker, "held/#", in_flight=0) as (publisher, received):
         infos = []
         for stretch in range(3):
             with publisher.holding_writes():
@@ -241,45 +242,35 @@ def test_writes_held_for_a_batch_all_leave_when_it_ends(broker: BrokerProcess) -
                 ]
         wait_until(lambda: all(info.is_published() for info in infos), message="all acked")
         wait_until(lambda: len(received) >= 900, message="all received")
-        assert sorted(received) == sorted(f"{s}-{n}".encode() for s in range(3) for n in range(300))
-    finally:
-        publisher.loop_stop()
-        subscriber.loop_stop()
+        assert sorted(bytes(message.payload) for message in received) == sorted(
+            f"{s}-{n}".encode() for s in range(3) for n in range(300)
+        )
 
 
 def test_another_threads_publish_is_not_held_back(broker: BrokerProcess) -> None:
     """While the hub's worker holds its batch, a publish from another thread still goes out."""
-    received: list[str] = []
-    subscribed: list[int] = []
-    subscriber = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
-    subscriber.on_message = lambda _c, _u, message: received.append(message.topic)
-    subscriber.on_connect = lambda client, *_: client.subscribe("hold/#", qos=1)
-    subscriber.on_subscribe = lambda _c, _u, mid, *_: subscribed.append(mid)
-    subscriber.connect(broker.info.host, broker.info.port)
-    subscriber.loop_start()
-    publisher = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
-    publisher.connect(broker.info.host, broker.info.port)
-    publisher.loop_start()
     release = threading.Event()
     holding = threading.Event()
+    with _through_broker(broker, "hold/#") as (publisher, received):
 
-    def batch() -> None:
-        with publisher.holding_writes():
-            publisher.publish("hold/batch", b"reply", qos=1)
-            holding.set()
-            release.wait(30)
+        def batch() -> None:
+            with publisher.holding_writes():
+                publisher.publish("hold/batch", b"reply", qos=1)
+                holding.set()
+                release.wait(30)
 
-    worker = threading.Thread(target=batch)
-    try:
-        wait_until(lambda: subscribed and publisher.is_connected())
+        worker = threading.Thread(target=batch)
         worker.start()
-        assert holding.wait(10)
-        publisher.publish("hold/other", b"snapshot", qos=1)
-        wait_until(lambda: "hold/other" in received, message="the other thread's publish")
-        release.set()
-        wait_until(lambda: "hold/batch" in received, message="the held publish, after the block")
-    finally:
-        release.set()
-        worker.join(10)
-        publisher.loop_stop()
-        subscriber.loop_stop()
+        try:
+            assert holding.wait(10)
+            publisher.publish("hold/other", b"snapshot", qos=1)
+
+            def topics() -> list[str]:
+                return [message.topic for message in received]
+
+            wait_until(lambda: "hold/other" in topics(), message="the other thread's publish")
+            release.set()
+            wait_until(lambda: "hold/batch" in topics(), message="the held one, after the block")
+        finally:
+            release.set()
+            worker.join(10)
