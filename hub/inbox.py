@@ -47,6 +47,12 @@ _STORE_REPLY = (
     .where(_INBOX.c.request_id == bindparam("rid"))
     .values(status=bindparam("st"), code=bindparam("cd"), reply_json=bindparam("rj"))
 )
+# Built once, like every statement run per batch (hub/domain/check_in.py).
+_STORED = select(_INBOX.c.request_id, _INBOX.c.station, _INBOX.c.kiosk, _INBOX.c.reply_json).where(
+    _INBOX.c.request_id.in_(bindparam("ids", expanding=True))
+)
+_INSERT_OUTBOX = insert(_OUTBOX)
+_INSERT_INBOX = insert(_INBOX)
 
 
 def utc_now() -> datetime:
@@ -125,12 +131,25 @@ class _Batch:
             for index, each in zip(run, done, strict=True):
                 self._applied(index, each)
 
+    def only_check_ins(self, session: Session) -> None:
+        """Decide a batch of new check-ins only, in the batch's transaction itself.
+
+        The usual batch (a swipe, a festival queue, a backlog) needs no
+        savepoint: a claim refused by a constraint (a twin another worker
+        committed since the lookup) fails the whole batch, which
+        ``Inbox.accept_batch`` then retries one request at a time.
+        """
+        requests = cast(Sequence[CheckInRequest], self.requests)
+        done = _apply_check_ins(session, requests, self.received_at)
+        for index, each in enumerate(done):
+            self._applied(index, each)
+
     def write(self, session: Session) -> None:
         """The replies and sync events of the whole batch, one statement each."""
         if self._reply_rows:
             session.connection().execute(_STORE_REPLY, self._reply_rows)
         if self._event_rows:
-            session.connection().execute(insert(_OUTBOX), self._event_rows)
+            session.connection().execute(_INSERT_OUTBOX, self._event_rows)
 
     def _applied(self, index: int, done: _Applied) -> None:
         self.answers[index] = done.accepted
@@ -234,7 +253,9 @@ class Inbox:
                     batch.check_ins(session, run)
                     run = []
                 batch.one(session, index)
-            if run:
+            if len(run) == len(requests):
+                batch.only_check_ins(session)
+            elif run:
                 batch.check_ins(session, run)
             batch.write(session)
         for index in batch.after_commit:
@@ -315,10 +336,7 @@ def _stored_rows(session: Session, ids: Iterable[str]) -> dict[str, tuple[str, s
     found: dict[str, tuple[str, str, str]] = {}
     for start in range(0, len(wanted), _LOOKUP_CHUNK):
         chunk = wanted[start : start + _LOOKUP_CHUNK]
-        query = select(
-            _INBOX.c.request_id, _INBOX.c.station, _INBOX.c.kiosk, _INBOX.c.reply_json
-        ).where(_INBOX.c.request_id.in_(chunk))
-        for row in session.connection().execute(query):
+        for row in session.connection().execute(_STORED, {"ids": chunk}):
             found[row.request_id] = (row.station, row.kiosk, row.reply_json)
     return found
 
@@ -346,7 +364,7 @@ def _apply(session: Session, request: Request, received_at: datetime) -> _Applie
     IntegrityError before any decision runs. The reply and the sync event
     are returned as rows for the caller to write for the whole batch.
     """
-    session.connection().execute(insert(_INBOX), _claim_row(request, received_at))
+    session.connection().execute(_INSERT_INBOX, _claim_row(request, received_at))
     outcome = decide(session, request, received_at)
     session.flush()  # the decision's rows are written inside this savepoint
     return _answered(request, outcome, received_at)
@@ -357,7 +375,7 @@ def _apply_check_ins(
 ) -> list[_Applied]:
     """``_apply`` for consecutive check-ins: claims, check-ins and counts in a few statements."""
     session.connection().execute(
-        insert(_INBOX), [_claim_row(request, received_at) for request in requests]
+        _INSERT_INBOX, [_claim_row(request, received_at) for request in requests]
     )
     outcomes = record_check_ins(session, requests, received_at)
     session.flush()

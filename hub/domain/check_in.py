@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,9 +34,37 @@ EARLY_CHECK_IN = timedelta(minutes=15)
 # Credentials per lookup query: well under SQLite's bound-parameter limit.
 _LOOKUP_CHUNK = 400
 _CHECK_INS = cast(Table, CheckIn.__table__)
+_BOOKINGS = cast(Table, Booking.__table__)
+_ROOMS = cast(Table, Room.__table__)
 # Multi-row INSERTs for a batch. The ids come back keyed by request id: asking
 # for them in row order instead makes SQLite insert one row per statement.
 _INSERT_CHECK_INS = insert(_CHECK_INS).returning(_CHECK_INS.c.request_id, _CHECK_INS.c.id)
+# The per-batch lookups are built once, as Core statements run on the
+# session's connection: building a statement, coercing its IN list, keying
+# SQLAlchemy's compiled cache and the ORM's result handling cost more CPU
+# than running it (half of a one-swipe batch, which is what a swipe waits
+# for). The ORM loads only the (rare) booking a check-in marks as used.
+_VISITS = (
+    select(_CHECK_INS.c.credential, func.count())
+    .where(
+        _CHECK_INS.c.credential_kind == bindparam("kind"),
+        _CHECK_INS.c.credential.in_(bindparam("credentials", expanding=True)),
+        _CHECK_INS.c.received_at >= bindparam("since"),
+    )
+    .group_by(_CHECK_INS.c.credential)
+)
+_DUE = (
+    select(_BOOKINGS.c.id, _BOOKINGS.c.credential, _ROOMS.c.station_id)
+    .join(_ROOMS, _ROOMS.c.id == _BOOKINGS.c.room_id)
+    .where(
+        _BOOKINGS.c.credential_kind == bindparam("kind"),
+        _BOOKINGS.c.credential.in_(bindparam("credentials", expanding=True)),
+        _BOOKINGS.c.status == BookingStatus.CONFIRMED.value,
+        _BOOKINGS.c.starts_at <= bindparam("until"),
+        _BOOKINGS.c.ends_at > bindparam("now"),
+    )
+    .order_by(_BOOKINGS.c.starts_at, _BOOKINGS.c.id)
+)
 
 Person = tuple[str, str]  # (credential kind, credential)
 PersonAt = tuple[str, str, str]  # (credential kind, credential, station)
@@ -104,16 +132,10 @@ def _visits_this_year(session: Session, people: set[Person], now: datetime) -> d
     year_start = datetime(now.astimezone(PEOPLE_TZ).year, 1, 1, tzinfo=PEOPLE_TZ).astimezone(UTC)
     counts: dict[Person, int] = {}
     for kind, credentials in _lookups(people):
-        query = (
-            select(CheckIn.credential, func.count())
-            .where(
-                CheckIn.credential_kind == kind,
-                CheckIn.credential.in_(credentials),
-                CheckIn.received_at >= year_start,
-            )
-            .group_by(CheckIn.credential)
+        found = session.connection().execute(
+            _VISITS, {"kind": kind, "credentials": credentials, "since": year_start}
         )
-        for credential, count in session.execute(query):
+        for credential, count in found:
             counts[(kind, credential)] = count
     return counts
 
@@ -124,22 +146,17 @@ def _due_bookings(
     """Confirmed bookings starting soon or under way, per person and station, earliest first."""
     due: dict[PersonAt, list[Booking]] = {}
     for kind, credentials in _lookups({(kind, credential) for kind, credential, _ in wanted}):
-        query = (
-            select(Booking, Room.station_id)
-            .join(Room, Room.id == Booking.room_id)
-            .where(
-                Booking.credential_kind == kind,
-                Booking.credential.in_(credentials),
-                Booking.status == BookingStatus.CONFIRMED.value,
-                Booking.starts_at <= now + EARLY_CHECK_IN,
-                Booking.ends_at > now,
-            )
-            .order_by(Booking.starts_at, Booking.id)
-            .with_for_update(of=Booking)
+        found = session.connection().execute(
+            _DUE,
+            {"kind": kind, "credentials": credentials, "until": now + EARLY_CHECK_IN, "now": now},
         )
-        for booking, station in session.execute(query):
-            key = (booking.credential_kind, booking.credential, station)
-            if key in wanted:
+        for booking_id, credential, station in found.all():
+            key = (kind, credential, station)
+            if key not in wanted:
+                continue
+            # Loaded, and on PostgreSQL locked, only when one is due: seldom.
+            booking = session.get(Booking, booking_id, with_for_update=True)
+            if booking is not None and booking.status == BookingStatus.CONFIRMED.value:
                 due.setdefault(key, []).append(booking)
     return due
 
