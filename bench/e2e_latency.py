@@ -34,6 +34,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.stack import percentile, start_hub
+from config.lifecycle import freeze_startup_heap
 from config.settings import BrokerSettings, KioskSettings, PacingSettings
 from devices.scan import CredentialKind, ScanEvent
 from kiosk.core.link import HubLink
@@ -196,6 +197,7 @@ def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[floa
     deadline = time.monotonic() + 60
     while not all(link.connected for _, link, _ in kiosks) and time.monotonic() < deadline:
         time.sleep(0.05)
+    freeze_startup_heap()  # as a kiosk process does once it is up
     begin = time.monotonic()
     for offset, index in schedule(count, swipes, interval):
         delay = begin + offset - time.monotonic()
@@ -277,6 +279,7 @@ def run_echo_clients(first: int, count: int, load: Load) -> list[float]:
         clients.append((number, client))
     for _ in clients:
         subscribed.acquire(timeout=30)
+    freeze_startup_heap()  # the same process set-up as the kiosks'
     begin = time.monotonic()
     for sent, (offset, index) in enumerate(schedule(count, swipes, interval)):
         delay = begin + offset - time.monotonic()

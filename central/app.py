@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import signal
 from pathlib import Path
@@ -13,6 +12,7 @@ import uvicorn
 from central.api import CentralContext, create_app
 from central.auth import TokenBook, TokenError
 from central.db import make_engine, migrate, session_factory
+from config.lifecycle import freeze_startup_heap
 from config.settings import CentralSettings
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def run_central(settings: CentralSettings, base_dir: Path) -> int:
     # Everything loaded so far (FastAPI, pydantic, SQLAlchemy: ~100,000 objects)
     # lives as long as the process; frozen, the cyclic collector stops scanning
     # it each time a batch's parsed JSON fills the young generations.
-    gc.freeze()
+    freeze_startup_heap()
     log.info(
         "central serving on %s://%s:%d%s for %d hubs",
         "https" if tls else "http",

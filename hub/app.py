@@ -22,7 +22,7 @@ from types import FrameType
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.lifecycle import wait_until_stopped
+from config.lifecycle import freeze_startup_heap, wait_until_stopped
 from config.settings import HubSettings
 from hub.dashboard.server import DashboardContext, DashboardServer
 from hub.db import make_engine, migrate, session_factory
@@ -108,6 +108,7 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
             )
         )
         dashboard.start()
+    freeze_startup_heap()
     worker.start()
     log.info(
         "hub %s worker %s serving, health on http://%s:%d/healthz",

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import FrameType
 
 from config.crash_points import crash_point
-from config.lifecycle import wait_until_stopped
+from config.lifecycle import freeze_startup_heap, wait_until_stopped
 from config.loader import resolve_path
 from config.settings import KioskSettings
 from devices.idhash import read_id_hash_key
@@ -130,6 +130,7 @@ def run_headless(
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
             signal.signal(signum, on_signal)
+    freeze_startup_heap()
     link.start()
     reader_thread = None
     if reader is not None:

@@ -10,6 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
+from config.lifecycle import freeze_startup_heap
 from config.loader import resolve_path
 from config.settings import KioskSettings
 from kiosk.ui.fonts import FontNotFoundError, default_cache_dir
@@ -48,6 +49,7 @@ def run_kiosk_ui(settings: KioskSettings, config_path: Path) -> int:
         on_started=lambda running: start_control(running.root_widget),
     )
     holder.append(app)
+    freeze_startup_heap()
     core.start()
     log.info(
         "kiosk UI started",
