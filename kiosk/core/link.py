@@ -282,9 +282,10 @@ class HubLink:
 
         Logging: a lone reply (the usual case, one person at the kiosk) gets
         one INFO line with its request id, as does any reply that is not
-        ``ok``. A batch of ok replies during a replay gets one INFO summary;
-        its per-request lines are DEBUG, because one line per request cost
-        an eighth of the kiosk's time at thousands of replies a second.
+        ``ok``. A batch of ok replies during a replay gets one INFO summary
+        naming their request ids; its per-request lines are DEBUG, because
+        one line per request cost an eighth of the kiosk's time at thousands
+        of replies a second.
         """
         taken: list[tuple[str, Reply, str]] = []
         while self._replies:
@@ -312,10 +313,11 @@ class HubLink:
                 self._on_reply(reply)
         if len(taken) > 1:
             log.info(
-                "retired %d replies: %d ok, %d already answered",
+                "retired %d replies: %d ok, %d already answered: %s",
                 len(taken),
                 sum(1 for _, reply, _ in taken if reply.status == ReplyStatus.OK),
                 len(taken) - len(fresh),
+                ",".join(rid for rid, _, _ in taken),  # each request findable by its id
                 extra={"event": "replies_retired", **self._context()},
             )
 
