@@ -2,41 +2,18 @@
 
 SQLite has no time zone type: SQLAlchemy stores a ``DateTime`` as text
 without its offset, so an aware value in another zone would be stored as
-its wall clock and compare wrongly. ``UtcDateTime`` converts every value
-to UTC on the way in and marks it UTC on the way out, on both SQLite and
-PostgreSQL, so rows and query parameters always compare as instants.
+its wall clock and compare wrongly. ``hub.models.UtcDateTime``, the type of
+every time column, converts every value to UTC on the way in and marks it
+UTC on the way out, on both SQLite and PostgreSQL, so rows and query
+parameters always compare as instants.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
-
 PEOPLE_TZ = ZoneInfo("Asia/Shanghai")
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: the domain stores instants only")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def local_day(moment: datetime) -> date:

@@ -25,8 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.domain.clock import UtcDateTime
-from hub.models import Base
+from hub.models import Base, UtcDateTime
 
 
 class SignupStatus(enum.StrEnum):

@@ -1,0 +1,35 @@
+"""The hub's time columns store instants: UTC on the way in, aware UTC on the way out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Column, Engine, MetaData, Table, create_engine, insert, select
+from sqlalchemy.exc import StatementError
+
+from hub.models import UtcDateTime
+
+
+def _table() -> tuple[Table, Engine]:
+    engine = create_engine("sqlite://")
+    table = Table("times", MetaData(), Column("at", UtcDateTime()))
+    table.create(engine)
+    return table, engine
+
+
+def test_a_stored_time_reads_back_as_the_same_instant() -> None:
+    table, engine = _table()
+    shanghai = datetime(2026, 11, 29, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=8)))
+    with engine.begin() as connection:
+        connection.execute(insert(table), [{"at": shanghai}])
+        stored = connection.exec_driver_sql("SELECT at FROM times").scalar_one()
+        read = connection.execute(select(table.c.at)).scalar_one()
+    assert stored == "2026-11-29 01:30:15.123456"  # UTC, as text SQLite compares in order
+    assert read == shanghai and read.tzinfo == UTC
+
+
+def test_a_naive_time_is_refused() -> None:
+    table, engine = _table()
+    with engine.begin() as connection, pytest.raises(StatementError, match="naive datetime"):
+        connection.execute(insert(table), [{"at": datetime(2026, 11, 29, 12, 0)}])
