@@ -9,14 +9,18 @@ hub's count ("your Nth visit this year") reaching the screen.
 
     .venv/bin/python bench/kiosk_greeting.py [--scans 20]
 
-Prints figures, the last line JSON (start, idle RSS); asserts nothing.
+Also measures the floor under the idle memory on the same display: a bare
+Kivy window of the same size (bench/bare_kivy.py). Prints figures, the last
+line JSON (start, idle RSS, the floor); asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -130,6 +134,21 @@ def run(
         sim.close()
 
 
+def bare_kivy(display: str, size: str) -> dict[str, float]:
+    """The idle memory floor on this display: bench/bare_kivy.py's window (MB)."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("bare_kivy.py")), size],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"bare Kivy window: RSS {figures['rss_mb']} MB, anonymous {figures['anon_mb']} MB")
+    return figures
+
+
 def _print(what: str, seconds: list[float]) -> None:
     ms = sorted(1000 * s for s in seconds)
     p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
@@ -149,6 +168,7 @@ def main() -> None:
             root = Path(temp)
             nobody = BrokerInfo("127.0.0.1", free_port(), "mosquitto", "5", True)
             offline = run("offline", root, screen.display, nobody, scans=args.scans, online=False)
+            bare = bare_kivy(screen.display, KioskUI.size)
             broker = BrokerProcess(root / "broker", kind="mosquitto")
             broker.start()
             hub = Hub(root / "hub", broker.info).start()
@@ -170,6 +190,8 @@ def main() -> None:
                 "kiosk_start_online_s": online["start_s"],
                 "kiosk_rss_mb": max(offline["idle_rss_mb"], online["idle_rss_mb"]),
                 "kiosk_anon_mb": max(offline["idle_anon_mb"], online["idle_anon_mb"]),
+                "bare_kivy_rss_mb": bare["rss_mb"],
+                "bare_kivy_anon_mb": bare["anon_mb"],
                 "offline": offline,
                 "online": online,
             }

@@ -98,6 +98,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
     figures["kiosk_start_s"] = kiosk.get("kiosk_start_s")
     figures["kiosk_rss_mb"] = kiosk.get("kiosk_rss_mb")
     figures["kiosk_anon_mb"] = kiosk.get("kiosk_anon_mb")
+    figures["bare_kivy_rss_mb"] = kiosk.get("bare_kivy_rss_mb")
     return figures
 
 
@@ -139,6 +140,7 @@ def table(f: dict[str, float | None]) -> str:
         ("kiosk cold start (s)", f["kiosk_start_s"], "< 3", ""),
         ("kiosk idle RSS (MB)", f["kiosk_rss_mb"], "< 150", ""),
         ("kiosk idle, own memory without libraries (MB)", f["kiosk_anon_mb"], "", ""),
+        ("bare Kivy window, same display and size (MB)", f["bare_kivy_rss_mb"], "for scale", ""),
     ]
     lines = ["| figure | value | target | ratio to limit |", "|---|---|---|---|"]
     lines += [f"| {name} | {_value(v)} | {t} | {r} |" for name, v, t, r in rows]
