@@ -136,6 +136,32 @@ def reference_payloads(
     return [encode(roster), encode(rooms), encode(activities), encode(config)]
 
 
+def activities_in_hall(starts_at: datetime, ends_at: datetime) -> bytes:
+    """An activities snapshot, newer than ``reference_payloads``', with one activity in the hall."""
+    return encode(
+        ActivitiesSnapshot(
+            v=1,
+            type="reference",
+            station=STATION,
+            version=2_000_000,
+            generated_at=datetime.now(UTC),
+            name="activities",
+            items=[
+                Activity(
+                    id="A-hall",
+                    title_zh="党员议事会",
+                    title_en="Members' meeting",
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    room_id="st01-hall",
+                    capacity=30,
+                    places_left=10,
+                )
+            ],
+        )
+    )
+
+
 SERVICES = (
     ServiceItem("S-017", Named("生活缴费", "Bills"), Named("代缴物业费", "Pay property fees")),
     ServiceItem("S-021", Named("证明材料", "Certificates"), Named("开具党员证明", "Member letter")),
