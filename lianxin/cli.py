@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
         help="render every screen and state in both languages to DIR, then exit",
     )
     kiosk.add_argument("--size", default="1280x800", help="window size for --screenshots")
+    kiosk.add_argument(
+        "--prepare-fonts",
+        action="store_true",
+        help="deploy step: make the memory-lean copies of the fonts in data_dir, then exit",
+    )
     central = roles.add_parser("central", help="central records service")
     central.add_argument("--config", required=True, type=Path)
     demo = roles.add_parser("demo", help="the whole system on this machine")
@@ -134,6 +139,8 @@ def _kiosk(args: argparse.Namespace) -> int:
         return 2
     settings = with_broker_paths_resolved(load_settings(args.config, KioskSettings), args.config)
     setup_logging("kiosk", settings.log_level)
+    if args.prepare_fonts:
+        return _ui("prepare_fonts", settings, args.config.resolve())
     if args.headless:
         from kiosk.headless import run_headless  # noqa: PLC0415
 

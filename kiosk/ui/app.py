@@ -1,6 +1,7 @@
 """Entry points the command line calls: the real kiosk UI, and screenshots.
 
 ``lianxin kiosk --config kiosk.toml`` -> :func:`run_kiosk_ui`;
+``lianxin kiosk --config kiosk.toml --prepare-fonts`` -> :func:`prepare_fonts`;
 ``lianxin kiosk --screenshots DIR [--size WxH]`` -> :func:`render_screenshots`.
 """
 
@@ -13,12 +14,30 @@ from pathlib import Path
 from config.lifecycle import freeze_startup_heap
 from config.loader import resolve_path
 from config.settings import KioskSettings
-from kiosk.ui.fonts import FontNotFoundError, default_cache_dir
+from kiosk.ui.fonts import FontNotFoundError, default_cache_dir, prepare_kiosk_fonts
 from kiosk.ui.kivy_setup import parse_size, prepare
 
 log = logging.getLogger(__name__)
 WINDOW_ENV = "LIANXIN_KIOSK_WINDOW"  # "WxH" for a window instead of full screen (tests)
-FONT_CACHE = "cache/fonts"  # in data_dir: the font faces taken out of a collection
+FONT_CACHE = "cache/fonts"  # in data_dir: faces taken out of a collection, flat copies
+
+
+def prepare_fonts(settings: KioskSettings, config_path: Path) -> int:
+    """Deploy step: the SC faces and their flat copies into the kiosk's font cache; 0 when done."""
+    font_cache = resolve_path(config_path, settings.data_dir) / FONT_CACHE
+    try:
+        prepared = prepare_kiosk_fonts(font_cache)
+    except (FontNotFoundError, OSError, ValueError) as exc:
+        print(f"lianxin kiosk: cannot prepare the fonts: {exc}", file=sys.stderr)
+        return 2
+    for done in prepared:
+        if done.flat is None:
+            print(f"{done.face}: no CFF outlines, nothing to flatten")
+        elif done.seconds:
+            print(f"{done.face} -> {done.flat} ({done.seconds:.1f} s)")
+        else:
+            print(f"{done.flat}: already prepared")
+    return 0
 
 
 def run_kiosk_ui(settings: KioskSettings, config_path: Path) -> int:

@@ -21,7 +21,8 @@ import hashlib
 import logging
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -80,10 +81,7 @@ def simplified_chinese_face(font: Path, cache_dir: Path) -> Path:
                     extra={"event": "font_no_sc_face", "font": str(font)},
                 )
                 return font
-            stat = font.stat()
-            key = f"{font.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()
-            digest = hashlib.sha256(key).hexdigest()[:12]
-            target = cache_dir / f"{font.stem}-SC-{digest}.otf"
+            target = cache_dir / f"{font.stem}-SC-{source_digest(font)}.otf"
             if target.is_file():
                 return target
             cache_dir.mkdir(parents=True, exist_ok=True)
@@ -101,6 +99,32 @@ def simplified_chinese_face(font: Path, cache_dir: Path) -> Path:
         extra={"event": "font_extracted", "font": str(font), "face": face.index},
     )
     return target
+
+
+def source_digest(font: Path) -> str:
+    """A short digest of the path, size and mtime of ``font``: copies made from it carry it.
+
+    A font package upgrade changes it, so a cache never serves a copy of the
+    old file; the same file on another kiosk's data directory keeps it, so a
+    prepared cache can be copied to another kiosk of the same image.
+    """
+    stat = font.stat()
+    key = f"{font.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()
+    return hashlib.sha256(key).hexdigest()[:12]
+
+
+@contextmanager
+def written_atomically(target: Path) -> Iterator[BinaryIO]:
+    """A file to write ``target`` through: it appears whole (fsynced, renamed) or not at all."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with partial.open("wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def read_faces(source: BinaryIO) -> list[Face]:
@@ -167,27 +191,20 @@ def _write_face(source: BinaryIO, face: Face, target: Path) -> None:
     # (every table starts on a 4-byte boundary and is padded with zeros).
     total = (_checksum(directory) + sum(checksum for _, checksum, _ in entries)) & 0xFFFFFFFF
     head_data[_HEAD_ADJUSTMENT] = struct.pack(">I", (_CHECKSUM_MAGIC - total) & 0xFFFFFFFF)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with partial.open("wb") as out:
-            out.write(directory)
-            for table, _, at in entries:
-                if out.tell() != at:
-                    raise FontFileError(f"table {table.tag!r} would land at {out.tell()}, not {at}")
-                if table is head:
-                    out.write(head_data)
-                else:
-                    _copy(source, table.offset, table.length, out)
-                out.write(bytes(-table.length % 4))
-            out.flush()
-            os.fsync(out.fileno())
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    with written_atomically(target) as out:
+        out.write(directory)
+        for table, _, at in entries:
+            if out.tell() != at:
+                raise FontFileError(f"table {table.tag!r} would land at {out.tell()}, not {at}")
+            if table is head:
+                out.write(head_data)
+            else:
+                _copy(source, table.offset, table.length, out)
+            out.write(bytes(-table.length % 4))
 
 
 def _remove_stale(cache_dir: Path, prefix: str, keep: Path) -> None:
-    """Copies made from an earlier version of the same collection: 16 MB each."""
+    """Copies made from an earlier version of the same collection, flat ones too: 16-18 MB each."""
     for old in cache_dir.glob(f"{prefix}*.otf"):
         if old != keep:
             old.unlink(missing_ok=True)

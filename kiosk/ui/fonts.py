@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.ui.font_faces import simplified_chinese_face
+from kiosk.ui.font_flatten import Prepared, drawn_face, prepare
 
 FONT_ENV = "LIANXIN_KIOSK_FONT"
 FONT_DIRS = (
@@ -56,12 +57,24 @@ def kiosk_fonts(cache_dir: Path, override: str | None = None) -> KioskFonts:
     Raises ``FontNotFoundError`` (see :func:`find_cjk_font`). The first call
     for a collection copies its SC face (~16 MB per weight, ~0.1 s); later
     calls find the copy. A failed copy falls back to the collection itself.
+    Where :func:`prepare_kiosk_fonts` made flat copies, those are drawn with.
     """
     regular = find_cjk_font(override)
     return KioskFonts(
-        regular=simplified_chinese_face(regular, cache_dir),
-        bold=simplified_chinese_face(bold_variant(regular), cache_dir),
+        regular=drawn_face(simplified_chinese_face(regular, cache_dir), cache_dir),
+        bold=drawn_face(simplified_chinese_face(bold_variant(regular), cache_dir), cache_dir),
     )
+
+
+def prepare_kiosk_fonts(cache_dir: Path, override: str | None = None) -> list[Prepared]:
+    """The deploy step: extract the SC faces and flatten them (:mod:`kiosk.ui.font_flatten`).
+
+    Raises ``FontNotFoundError``, ``OSError`` (cache not writable) or
+    ``ValueError`` (a font fontTools cannot read).
+    """
+    regular = find_cjk_font(override)
+    sources = dict.fromkeys((regular, bold_variant(regular)))  # one entry when there is no bold
+    return [prepare(simplified_chinese_face(font, cache_dir), cache_dir) for font in sources]
 
 
 def default_cache_dir() -> Path:

@@ -28,9 +28,11 @@ LARGE = 1.3
 # Every text size on screen (at 1280x800): those the screens use, and two
 # more for large text. Kivy's SDL2 text provider opens the font file once per
 # pixel size and weight and keeps up to 64 such faces; a face of the pan-CJK
-# Noto font holds ~2.5 MB of its tables. Large text used to scale each size
-# by 1.3 into a second set of sizes, so a kiosk that had shown every screen
-# held 29 faces (~72 MB); it now takes the nearest size of this set (20 faces).
+# Noto font holds ~2.5 MB of its tables (0.75 MB once --prepare-fonts has
+# inlined its subroutines, kiosk/ui/font_flatten.py). Large text used to
+# scale each size by 1.3 into a second set of sizes, so a kiosk that had
+# shown every screen held 29 faces (~72 MB); it now takes the nearest size of
+# this set (20 faces).
 TEXT_SIZES = (20, 22, 24, 26, 28, 30, 32, 34, 36, 40, 48, 52, 64)
 
 
