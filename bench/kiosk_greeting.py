@@ -9,9 +9,12 @@ hub's count ("your Nth visit this year") reaching the screen.
 
     .venv/bin/python bench/kiosk_greeting.py [--scans 20]
 
-Also measures the floor under the idle memory on the same display: a bare
-Kivy window of the same size (bench/bare_kivy.py). Prints figures, the last
-line JSON (start, idle RSS, the floor); asserts nothing.
+The kiosks measured are deployed ones: their fonts were prepared first
+(``lianxin kiosk --prepare-fonts``, timed once here, see
+kiosk/ui/font_flatten.py); one more offline kiosk runs without, for the
+difference. Also measures the floor under the idle memory on the same
+display: a bare Kivy window of the same size (bench/bare_kivy.py). Prints
+figures, the last line JSON (start, idle RSS, the floor); asserts nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,6 +33,8 @@ from pathlib import Path
 
 from devices.sim import start_simulator
 from kiosk.core.reference_cache import ReferenceCache
+from kiosk.ui.app import FONT_CACHE
+from kiosk.ui.fonts import prepare_kiosk_fonts
 from lianxin.broker import BrokerInfo, BrokerProcess, free_port
 from protocol.codec import encode
 from protocol.messages import Credential, CredentialKind
@@ -75,7 +81,14 @@ class BenchKiosk(KioskUI):
 
 
 def run(
-    label: str, root: Path, display: str, broker: BrokerInfo, *, scans: int, online: bool
+    label: str,
+    root: Path,
+    display: str,
+    broker: BrokerInfo,
+    *,
+    scans: int,
+    online: bool,
+    fonts: Path | None,
 ) -> dict[str, float]:
     """Print this run's timings; return its figures (seconds, MB)."""
     sim = start_simulator("em4100")
@@ -87,6 +100,8 @@ def run(
         reader_port=sim.port_path,
         idle_timeout_s=5,  # back to idle soon after the scans, for the idle footprint
     )
+    if fonts is not None:  # deployed with the prepared cache, as a kiosk image would carry it
+        shutil.copytree(fonts, ui.directory / "data" / FONT_CACHE)
     started = time.monotonic()
     try:
         ui.start()
@@ -134,6 +149,33 @@ def run(
         sim.close()
 
 
+def prepare_fonts(cache: Path) -> tuple[Path, dict[str, float]]:
+    """The deploy step, once: every bench kiosk gets a copy of this cache.
+
+    Figures: its seconds, and the memory per text size (bench/font_memory.py)
+    of the fonts as extracted and of their flat copies.
+    """
+    started = time.monotonic()
+    prepared = prepare_kiosk_fonts(cache)
+    figures = {"prepare_s": round(time.monotonic() - started, 1)}
+    print(f"font preparation (once per deploy): {figures['prepare_s']} s")
+    faces = [done.face for done in prepared]
+    flats = [done.flat or done.face for done in prepared]
+    for name, pair in (("face", faces), ("flat", flats)):
+        regular, bold = pair[0], pair[-1]
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("font_memory.py")), regular, bold],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        memory = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"font memory, {name}: {memory['mb_per_face']} MB per text size and weight")
+        figures[f"{name}_mb_per_size"] = memory["mb_per_face"]
+    return cache, figures
+
+
 def bare_kivy(display: str, size: str) -> dict[str, float]:
     """The idle memory floor on this display: bench/bare_kivy.py's window (MB)."""
     done = subprocess.run(
@@ -166,15 +208,33 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="lianxin-bench-") as temp:
             root = Path(temp)
+            fonts, font_figures = prepare_fonts(root / "fonts")
             nobody = BrokerInfo("127.0.0.1", free_port(), "mosquitto", "5", True)
-            offline = run("offline", root, screen.display, nobody, scans=args.scans, online=False)
+            offline = run(
+                "offline", root, screen.display, nobody, scans=args.scans, online=False, fonts=fonts
+            )
+            unprepared = run(
+                "unprepared",
+                root,
+                screen.display,
+                nobody,
+                scans=args.scans,
+                online=False,
+                fonts=None,
+            )
             bare = bare_kivy(screen.display, KioskUI.size)
             broker = BrokerProcess(root / "broker", kind="mosquitto")
             broker.start()
             hub = Hub(root / "hub", broker.info).start()
             try:
                 online = run(
-                    "online", root, screen.display, broker.info, scans=args.scans, online=True
+                    "online",
+                    root,
+                    screen.display,
+                    broker.info,
+                    scans=args.scans,
+                    online=True,
+                    fonts=fonts,
                 )
             finally:
                 assert hub.process is not None
@@ -190,9 +250,14 @@ def main() -> None:
                 "kiosk_start_online_s": online["start_s"],
                 "kiosk_rss_mb": max(offline["idle_rss_mb"], online["idle_rss_mb"]),
                 "kiosk_anon_mb": max(offline["idle_anon_mb"], online["idle_anon_mb"]),
+                "kiosk_rss_unprepared_fonts_mb": unprepared["idle_rss_mb"],
+                "kiosk_font_prepare_s": font_figures["prepare_s"],
+                "font_mb_per_size": font_figures["face_mb_per_size"],
+                "font_mb_per_size_flat": font_figures["flat_mb_per_size"],
                 "bare_kivy_rss_mb": bare["rss_mb"],
                 "bare_kivy_anon_mb": bare["anon_mb"],
                 "offline": offline,
+                "unprepared": unprepared,
                 "online": online,
             }
         )
