@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.decisions import Outcome, decide
 from hub.domain.check_in import record_check_ins
+from hub.fast_sql import FastStatement
 from hub.models import InboxEntry, SyncEvent
 from hub.wording import message_for
 from protocol.codec import encode
@@ -42,17 +43,19 @@ _LOOKUP_CHUNK = 500
 _INBOX = cast(Table, InboxEntry.__table__)
 _OUTBOX = cast(Table, SyncEvent.__table__)
 # One executemany for the replies of a whole batch, by primary key.
-_STORE_REPLY = (
+_STORE_REPLY = FastStatement(
     update(_INBOX)
     .where(_INBOX.c.request_id == bindparam("rid"))
     .values(status=bindparam("st"), code=bindparam("cd"), reply_json=bindparam("rj"))
 )
 # Built once, like every statement run per batch (hub/domain/check_in.py).
-_STORED = select(_INBOX.c.request_id, _INBOX.c.station, _INBOX.c.kiosk, _INBOX.c.reply_json).where(
-    _INBOX.c.request_id.in_(bindparam("ids", expanding=True))
+_STORED = FastStatement(
+    select(_INBOX.c.request_id, _INBOX.c.station, _INBOX.c.kiosk, _INBOX.c.reply_json).where(
+        _INBOX.c.request_id.in_(bindparam("ids", expanding=True))
+    )
 )
-_INSERT_OUTBOX = insert(_OUTBOX)
-_INSERT_INBOX = insert(_INBOX)
+_INSERT_OUTBOX = FastStatement(insert(_OUTBOX))
+_INSERT_INBOX = FastStatement(insert(_INBOX))
 
 
 def utc_now() -> datetime:
@@ -147,9 +150,9 @@ class _Batch:
     def write(self, session: Session) -> None:
         """The replies and sync events of the whole batch, one statement each."""
         if self._reply_rows:
-            session.connection().execute(_STORE_REPLY, self._reply_rows)
+            _STORE_REPLY.many(session, self._reply_rows)
         if self._event_rows:
-            session.connection().execute(_INSERT_OUTBOX, self._event_rows)
+            _INSERT_OUTBOX.many(session, self._event_rows)
 
     def _applied(self, index: int, done: _Applied) -> None:
         self.answers[index] = done.accepted
@@ -336,8 +339,8 @@ def _stored_rows(session: Session, ids: Iterable[str]) -> dict[str, tuple[str, s
     found: dict[str, tuple[str, str, str]] = {}
     for start in range(0, len(wanted), _LOOKUP_CHUNK):
         chunk = wanted[start : start + _LOOKUP_CHUNK]
-        for row in session.connection().execute(_STORED, {"ids": chunk}):
-            found[row.request_id] = (row.station, row.kiosk, row.reply_json)
+        for request_id, station, kiosk, reply_json in _STORED.rows(session, {"ids": chunk}):
+            found[request_id] = (station, kiosk, reply_json)
     return found
 
 
@@ -364,7 +367,7 @@ def _apply(session: Session, request: Request, received_at: datetime) -> _Applie
     IntegrityError before any decision runs. The reply and the sync event
     are returned as rows for the caller to write for the whole batch.
     """
-    session.connection().execute(_INSERT_INBOX, _claim_row(request, received_at))
+    _INSERT_INBOX.many(session, [_claim_row(request, received_at)])
     outcome = decide(session, request, received_at)
     session.flush()  # the decision's rows are written inside this savepoint
     return _answered(request, outcome, received_at)
@@ -374,9 +377,7 @@ def _apply_check_ins(
     session: Session, requests: Sequence[CheckInRequest], received_at: datetime
 ) -> list[_Applied]:
     """``_apply`` for consecutive check-ins: claims, check-ins and counts in a few statements."""
-    session.connection().execute(
-        _INSERT_INBOX, [_claim_row(request, received_at) for request in requests]
-    )
+    _INSERT_INBOX.many(session, [_claim_row(request, received_at) for request in requests])
     outcomes = record_check_ins(session, requests, received_at)
     session.flush()
     return [

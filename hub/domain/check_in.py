@@ -26,6 +26,7 @@ from hub.domain.clock import PEOPLE_TZ
 from hub.domain.models import Booking, BookingStatus, Room
 from hub.domain.outcome import Code, Outcome, ok
 from hub.domain.records import Activity, Attendance, Signup, SignupStatus
+from hub.fast_sql import FastStatement
 from hub.models import CheckIn
 from protocol.messages import CheckInRequest
 from protocol.replies import JsonScalar
@@ -38,13 +39,15 @@ _BOOKINGS = cast(Table, Booking.__table__)
 _ROOMS = cast(Table, Room.__table__)
 # Multi-row INSERTs for a batch. The ids come back keyed by request id: asking
 # for them in row order instead makes SQLite insert one row per statement.
-_INSERT_CHECK_INS = insert(_CHECK_INS).returning(_CHECK_INS.c.request_id, _CHECK_INS.c.id)
+_INSERT_CHECK_INS = FastStatement(
+    insert(_CHECK_INS).returning(_CHECK_INS.c.request_id, _CHECK_INS.c.id)
+)
 # The per-batch lookups are built once, as Core statements run on the
 # session's connection: building a statement, coercing its IN list, keying
 # SQLAlchemy's compiled cache and the ORM's result handling cost more CPU
 # than running it (half of a one-swipe batch, which is what a swipe waits
 # for). The ORM loads only the (rare) booking a check-in marks as used.
-_VISITS = (
+_VISITS = FastStatement(
     select(_CHECK_INS.c.credential, func.count())
     .where(
         _CHECK_INS.c.credential_kind == bindparam("kind"),
@@ -57,7 +60,7 @@ _VISITS = (
 # no-show release keeps confirmed bookings that have started to the ones in
 # their grace time, so this is a few rows per room (a range on the status
 # index), whatever the size of the batch; an IN list of its people cost more.
-_DUE = (
+_DUE = FastStatement(
     select(_BOOKINGS.c.id, _BOOKINGS.c.credential_kind, _BOOKINGS.c.credential, _ROOMS.c.station_id)
     .join(_ROOMS, _ROOMS.c.id == _BOOKINGS.c.room_id)
     .where(
@@ -105,7 +108,7 @@ def record_check_ins(
         }
         for person, request in zip(people, requests, strict=True)
     ]
-    inserted = session.connection().execute(_INSERT_CHECK_INS, rows)
+    inserted = _INSERT_CHECK_INS.insert_returning(session, rows)
     ids: dict[str, int] = {request_id: check_in_id for request_id, check_in_id in inserted}
     outcomes = []
     for person, request in zip(people, requests, strict=True):
@@ -134,8 +137,8 @@ def _visits_this_year(session: Session, people: set[Person], now: datetime) -> d
     year_start = datetime(now.astimezone(PEOPLE_TZ).year, 1, 1, tzinfo=PEOPLE_TZ).astimezone(UTC)
     counts: dict[Person, int] = {}
     for kind, credentials in _lookups(people):
-        found = session.connection().execute(
-            _VISITS, {"kind": kind, "credentials": credentials, "since": year_start}
+        found = _VISITS.rows(
+            session, {"kind": kind, "credentials": credentials, "since": year_start}
         )
         for credential, count in found:
             counts[(kind, credential)] = count
@@ -147,8 +150,8 @@ def _due_bookings(
 ) -> dict[PersonAt, list[Booking]]:
     """Confirmed bookings starting soon or under way, per person and station, earliest first."""
     due: dict[PersonAt, list[Booking]] = {}
-    found = session.connection().execute(_DUE, {"until": now + EARLY_CHECK_IN, "now": now})
-    for booking_id, kind, credential, station in found.all():
+    found = _DUE.rows(session, {"until": now + EARLY_CHECK_IN, "now": now})
+    for booking_id, kind, credential, station in found:
         key = (kind, credential, station)
         if key not in wanted:
             continue
