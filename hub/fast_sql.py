@@ -9,9 +9,9 @@ path every swipe waits for. A ``FastStatement`` keeps the Core statement as
 the one definition, compiles it once per set of parameter names with the
 engine's dialect, and on SQLite hands the SQL and the processed values to
 the DBAPI cursor of the session's connection: the same transaction and
-savepoints, the same SQL. Measured with ``hub/inbox.py``'s batch: one
-check-in 481 → 339 µs of CPU, 500 at a time 61 → 53 µs each
-(docs/performance.md, fifth round).
+savepoints, the same SQL. Measured with ``Inbox.accept_batch``, back to
+back: a batch of one check-in 494 → 333 µs of CPU, 500 at a time 54.9 →
+48.2 µs each (docs/performance.md, fifth round).
 
 On other databases (PostgreSQL through psycopg) it runs the statement
 through SQLAlchemy as before: only SQLite has the one-process targets.

@@ -42,11 +42,12 @@ _ROOMS = cast(Table, Room.__table__)
 _INSERT_CHECK_INS = FastStatement(
     insert(_CHECK_INS).returning(_CHECK_INS.c.request_id, _CHECK_INS.c.id)
 )
-# The per-batch lookups are built once, as Core statements run on the
-# session's connection: building a statement, coercing its IN list, keying
-# SQLAlchemy's compiled cache and the ORM's result handling cost more CPU
-# than running it (half of a one-swipe batch, which is what a swipe waits
-# for). The ORM loads only the (rare) booking a check-in marks as used.
+# The per-batch lookups are built once, as Core statements compiled once and
+# run on SQLite's cursor (hub/fast_sql.py): building a statement, coercing
+# its IN list, keying SQLAlchemy's compiled cache and the ORM's result
+# handling cost more CPU than running it (half of a one-swipe batch, which
+# is what a swipe waits for). The ORM loads only the (rare) booking a
+# check-in marks as used.
 _VISITS = FastStatement(
     select(_CHECK_INS.c.credential, func.count())
     .where(
