@@ -125,7 +125,8 @@ class IdCardReader(SerialSource):
                 self._link.set_health(Health.OK)
                 return parsed.frames[0]
         if not stop.is_set():
-            self._link.set_health(Health.ERROR)
+            # The reason first: whoever sees the health turn to error can find why.
             reason = f"{command.name.lower()}: no answer in {self._timeout} s"
             self._delivery.report(ErrorCode.TIMEOUT, reason)
+            self._link.set_health(Health.ERROR)
         return None
