@@ -22,6 +22,7 @@ from kivy import kivy_data_dir
 
 from kiosk.ui.font_flatten import drawn_face, flat_copy_path, flatten, prepare
 from kiosk.ui.fonts import find_cjk_font, kiosk_fonts, prepare_kiosk_fonts
+from tests.ui.kivy_process import DRAW, run_kivy
 
 TEXT = "连心签到今直骨次刃角欢迎王华预约 Check-in 0123456789"
 ROBOTO = Path(kivy_data_dir) / "fonts" / "Roboto-Regular.ttf"  # TrueType outlines
@@ -79,22 +80,14 @@ def test_the_flat_copy_has_every_outline_and_no_subroutines(
     assert sorted(after.keys()) == sorted(before.keys()), "every other table is kept"
 
 
-RENDER = textwrap.dedent(
+RENDER = DRAW + textwrap.dedent(
     """
-    import hashlib, json, sys
-    from kivy.core.text import Label as CoreLabel
+    import json, sys
 
-    def draw(font, size, text):
-        label = CoreLabel(text=text, font_name=font, font_size=size)
-        label._size = label.get_extents(text)
-        label._render_begin()
-        label._render_text(text, 0, 0)
-        return hashlib.sha256(label._render_end().data).hexdigest()
-
-    text = sys.argv[3]
+    face, flat, text = sys.argv[1:4]
     print(json.dumps({
         name: [draw(font, size, text) for size in (13, 18, 24, 36, 64)]
-        for name, font in (("face", sys.argv[1]), ("flat", sys.argv[2]))
+        for name, font in (("face", face), ("flat", flat))
     }))
     """
 )
@@ -106,19 +99,7 @@ def test_kivy_draws_the_flat_copy_pixel_for_pixel_like_the_face(
     """FreeType's CFF hinter sees the same hints once the subroutines are inlined."""
     flat = tmp_path / "flat.otf"
     flatten(small_face, flat)
-    done = subprocess.run(
-        [sys.executable, "-c", RENDER, str(small_face), str(flat), TEXT],
-        env={
-            **os.environ,
-            "KIVY_NO_ARGS": "1",
-            "KIVY_LOG_MODE": "PYTHON",
-            "KIVY_HOME": str(tmp_path / "kivy"),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_kivy(RENDER, str(small_face), str(flat), TEXT, kivy_home=tmp_path / "kivy")
     assert done.returncode == 0, done.stderr[-3000:]
     drawn = json.loads(done.stdout.strip().splitlines()[-1])
     assert drawn["flat"] == drawn["face"]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from fontTools.ttLib.sfnt import calcChecksum
 
 from kiosk.ui.font_faces import simplified_chinese_face
 from kiosk.ui.fonts import KioskFonts, bold_variant, find_cjk_font, kiosk_fonts
+from tests.ui.kivy_process import DRAW, run_kivy
 
 # Same code point, different glyph in the JP and SC faces of Noto Sans CJK.
 SHARED = "直骨今次刃角"
@@ -112,26 +111,19 @@ def test_a_single_face_font_is_used_as_it_is(tmp_path: Path, fonts: KioskFonts) 
     assert not (tmp_path / "other").exists()
 
 
-RENDER = textwrap.dedent(
+RENDER = DRAW + textwrap.dedent(
     """
-    import hashlib, json, sys
+    import json, sys
     from pathlib import Path
-    from kivy.core.text import DEFAULT_FONT, Label as CoreLabel
+    from kivy.core.text import DEFAULT_FONT
     from kiosk.ui.fonts import kiosk_fonts
     from kiosk.ui.kivy_setup import load_styles
 
     cache, text = Path(sys.argv[1]), sys.argv[2]
     load_styles(kiosk_fonts(cache))  # what the kiosk does: its fonts become Kivy's default
 
-    def draw(font, bold):
-        label = CoreLabel(text=text, font_name=font, font_size=64, bold=bold)
-        label._size = label.get_extents(text)
-        label._render_begin()
-        label._render_text(text, 0, 0)
-        return hashlib.sha256(label._render_end().data).hexdigest()
-
     print(json.dumps({
-        name: [draw(font, False), draw(bold or font, True)]
+        name: [draw(font, 64, text), draw(bold or font, 64, text, bold=True)]
         for name, font, bold in (
             ("kiosk", DEFAULT_FONT, None),
             ("sc", sys.argv[3], sys.argv[4]),
@@ -150,29 +142,16 @@ def test_kivy_draws_shared_characters_like_the_sc_face_not_the_jp_one(
     _face(collection, SC).save(str(sc_regular))
     _face(bold_variant(collection), SC).save(str(sc_bold))
     assert TTCollection(str(collection), lazy=True).fonts[0]["name"].getDebugName(1) == JP
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            RENDER,
-            str(tmp_path / "cache"),
-            SHARED,
-            str(sc_regular),
-            str(sc_bold),
-            str(collection),  # face 0: what Kivy drew before
-            str(bold_variant(collection)),
-        ],
-        env={
-            **os.environ,
-            "KIVY_NO_ARGS": "1",
-            "KIVY_LOG_MODE": "PYTHON",
-            "KIVY_HOME": str(tmp_path / "kivy"),
-            "LIANXIN_KIOSK_FONT": str(collection),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    done = run_kivy(
+        RENDER,
+        str(tmp_path / "cache"),
+        SHARED,
+        str(sc_regular),
+        str(sc_bold),
+        str(collection),  # face 0: what Kivy drew before
+        str(bold_variant(collection)),
+        kivy_home=tmp_path / "kivy",
+        env={"LIANXIN_KIOSK_FONT": str(collection)},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     drawn = json.loads(done.stdout.strip().splitlines()[-1])

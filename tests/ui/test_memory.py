@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from tests.ui.kivy_process import run_kivy
 
 CHECK = textwrap.dedent(
     """
@@ -30,19 +29,7 @@ CHECK = textwrap.dedent(
 
 
 def test_release_frees_a_left_screen_and_trims_the_heap(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        env={
-            **os.environ,
-            "KIVY_NO_ARGS": "1",
-            "KIVY_LOG_MODE": "PYTHON",
-            "KIVY_HOME": str(tmp_path / "kivy"),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_kivy(CHECK, kivy_home=tmp_path / "kivy")
     assert done.returncode == 0, done.stderr[-3000:]
     # Our kiosks run on glibc (Debian): the trim must have been found there.
     assert "malloc_trim: True" in done.stdout, done.stdout
