@@ -149,7 +149,7 @@ def run(
         sim.close()
 
 
-def prepare_fonts(cache: Path) -> tuple[Path, dict[str, float]]:
+def prepare_fonts(cache: Path) -> dict[str, float]:
     """The deploy step, once: every bench kiosk gets a copy of this cache.
 
     Figures: its seconds, and the memory per text size (bench/font_memory.py)
@@ -173,7 +173,7 @@ def prepare_fonts(cache: Path) -> tuple[Path, dict[str, float]]:
         memory = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"font memory, {name}: {memory['mb_per_face']} MB per text size and weight")
         figures[f"{name}_mb_per_size"] = memory["mb_per_face"]
-    return cache, figures
+    return figures
 
 
 def bare_kivy(display: str, size: str) -> dict[str, float]:
@@ -208,7 +208,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="lianxin-bench-") as temp:
             root = Path(temp)
-            fonts, font_figures = prepare_fonts(root / "fonts")
+            fonts = root / "fonts"
+            font_figures = prepare_fonts(fonts)
             nobody = BrokerInfo("127.0.0.1", free_port(), "mosquitto", "5", True)
             offline = run(
                 "offline", root, screen.display, nobody, scans=args.scans, online=False, fonts=fonts
