@@ -17,6 +17,8 @@ block the others.
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,7 +26,7 @@ from typing import Any, cast
 
 from pydantic_core import to_json
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.decisions import Outcome, decide
@@ -38,6 +40,11 @@ from protocol.replies import JsonScalar, Reply, ReplyStatus
 
 log = logging.getLogger(__name__)
 CLOCK_SKEW_WARNING = timedelta(minutes=5)
+# SQLSTATEs of a transaction the database aborted and that may simply run
+# again: serialization failure, deadlock detected.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+TRANSIENT_ATTEMPTS = 4
+TRANSIENT_PAUSE_S = 0.02  # times the attempt number, at most
 # Ids per "already stored?" query: well under SQLite's bound-parameter limit.
 _LOOKUP_CHUNK = 500
 _INBOX = cast(Table, InboxEntry.__table__)
@@ -227,10 +234,32 @@ class Inbox:
         return [self._accept_alone(request) for request in requests]
 
     def _accept_alone(self, request: Request) -> Answer:
-        try:
-            return self.accept(request)
-        except Exception as error:  # noqa: BLE001 - the worker logs and counts it
-            return Failed(error)
+        """``accept``; a transaction the database aborted to break a deadlock is run again.
+
+        On PostgreSQL, workers racing for one slot can deadlock on the
+        bookings' exclusion constraint; the database aborts one transaction,
+        and nothing of it is stored. Running it again at once (after a short,
+        random pause, so the twins do not meet again) answers the kiosk now
+        instead of after its resend interval.
+        """
+        for attempt in range(1, TRANSIENT_ATTEMPTS + 1):
+            try:
+                return self.accept(request)
+            except Exception as error:  # noqa: BLE001 - the worker logs and counts a Failed
+                if attempt == TRANSIENT_ATTEMPTS or not _transient(error):
+                    return Failed(error)
+                log.info(
+                    "the database aborted a transaction (%s); running it again",
+                    getattr(getattr(error, "orig", None), "sqlstate", ""),
+                    extra={
+                        "event": "transaction_retried",
+                        "station": request.station,
+                        "kiosk": request.kiosk,
+                        "request_id": request.id,
+                    },
+                )
+                time.sleep(random.uniform(0.0, TRANSIENT_PAUSE_S * attempt))  # noqa: S311 - jitter
+        raise AssertionError("unreachable: the last attempt returns")
 
     def _accept_together(self, requests: Sequence[Request]) -> list[Answer]:
         batch = _Batch(requests, self._clock())
@@ -317,6 +346,13 @@ class Inbox:
                     "request_id": request.id,
                 },
             )
+
+
+def _transient(error: BaseException) -> bool:
+    """True for a transaction the database aborted (deadlock, serialization) and nothing else."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
 
 
 def _begin_writing(session: Session) -> None:

@@ -6,13 +6,16 @@ import json
 import threading
 from pathlib import Path
 
+import psycopg
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from hub.db import make_engine, migrate, session_factory
-from hub.inbox import Inbox
+from hub.inbox import TRANSIENT_ATTEMPTS, Accepted, Failed, Inbox
 from hub.models import CheckIn, InboxEntry
 from protocol.codec import decode_request
-from protocol.messages import CheckInRequest
+from protocol.messages import CheckInRequest, Request
 from tests.system import envelopes
 
 
@@ -122,3 +125,53 @@ def test_times_with_an_offset_are_stored_as_the_same_instant(tmp_path: Path) -> 
     assert entry is not None
     assert entry.kiosk_time == sent and check_in.read_at == sent  # same instant
     assert entry.kiosk_time.utcoffset() == timedelta(0)  # read back as UTC
+
+
+class _AbortedFirst(Inbox):
+    """An inbox whose first ``aborts`` transactions the database aborts with ``error``."""
+
+    def __init__(self, inbox: Inbox, error: Exception, aborts: int) -> None:
+        super().__init__(inbox._sessions)
+        self.error, self.aborts, self.calls = error, aborts, 0
+
+    def accept(self, request: Request) -> Accepted:
+        self.calls += 1
+        if self.calls <= self.aborts:
+            raise self.error
+        return super().accept(request)
+
+
+def _aborted(sqlstate_error: Exception) -> OperationalError:
+    return OperationalError("INSERT INTO bookings …", {}, sqlstate_error)
+
+
+def test_a_transaction_aborted_by_a_deadlock_runs_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    inbox, engine = _inbox(tmp_path)
+    caplog.set_level("INFO")
+    aborted = _AbortedFirst(inbox, _aborted(psycopg.errors.DeadlockDetected("deadlock")), 2)
+    answer = aborted._accept_alone(_request())
+    assert isinstance(answer, Accepted) and answer.reply.code == "checked_in"
+    assert aborted.calls == 3
+    assert _count(engine, CheckIn) == 1
+    retried = [r for r in caplog.records if getattr(r, "event", "") == "transaction_retried"]
+    assert len(retried) == 2 and "40P01" in retried[0].getMessage()
+
+
+def test_a_request_aborted_every_time_fails_after_the_last_attempt(tmp_path: Path) -> None:
+    inbox, engine = _inbox(tmp_path)
+    error = _aborted(psycopg.errors.SerializationFailure("could not serialize"))
+    aborted = _AbortedFirst(inbox, error, aborts=100)
+    answer = aborted._accept_alone(_request())
+    assert isinstance(answer, Failed) and answer.error is error
+    assert aborted.calls == TRANSIENT_ATTEMPTS
+    assert _count(engine, InboxEntry) == 0
+
+
+def test_any_other_error_fails_at_once(tmp_path: Path) -> None:
+    inbox, _ = _inbox(tmp_path)
+    error = _aborted(psycopg.errors.UndefinedTable("no such table"))
+    aborted = _AbortedFirst(inbox, error, aborts=100)
+    answer = aborted._accept_alone(_request())
+    assert isinstance(answer, Failed) and aborted.calls == 1
