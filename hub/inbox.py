@@ -11,7 +11,8 @@ and across hub workers, because the claim is the table's primary key.
 savepoint, so a request refused by a constraint (a twin another worker
 committed first) rolls back alone; if the batch transaction itself fails,
 the batch is retried one request at a time, so one poisoned request cannot
-block the others.
+block the others; a request whose transaction the database aborted to break
+a deadlock runs again at once (``Inbox._accept_alone``).
 """
 
 from __future__ import annotations
