@@ -1,42 +1,27 @@
 """Central's engine and migrations: SQLite (WAL, synchronous=FULL) or PostgreSQL.
 
 Central answers a batch only after its commit, so a commit must survive a
-power cut: that is what ``synchronous=FULL`` buys on SQLite.
+power cut: that is what ``synchronous=FULL`` buys on SQLite. The engine is
+config/database.py's, as the hub's is.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from config.database import open_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, *, base_dir: Path) -> Engine:
-    """An engine for ``url``; a relative SQLite path is taken relative to ``base_dir``."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not Path(database).is_absolute():
-            parsed = parsed.set(database=str(base_dir / database))
-        engine = create_engine(parsed, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+    """Central's engine (config/database.py); a relative SQLite path is under ``base_dir``."""
+    return open_engine(url, base_dir=base_dir, pool_size=10, max_overflow=10)
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
