@@ -14,6 +14,7 @@ import os
 import secrets
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -38,19 +39,41 @@ def _admin_url() -> tuple[str | None, list[str]]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A SQLAlchemy URL to a fresh database, dropped at the end of the session."""
+def postgres_admin() -> str:
+    """A libpq URL to an existing database of the server the tests use."""
     admin, errors = _admin_url()
     if admin is None:
         reason = "PostgreSQL unavailable, PostgreSQL contention NOT tested: " + "; ".join(errors)
         warnings.warn(reason, stacklevel=1)
         pytest.skip(reason)
+    return admin
+
+
+@contextmanager
+def _new_database(admin: str) -> Iterator[str]:
+    """A SQLAlchemy URL to a new, empty database, dropped afterwards."""
     name = f"lianxin_test_{secrets.token_hex(6)}"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     info = psycopg.conninfo.conninfo_to_dict(admin)
     user = info.get("user", "postgres")
     host, port = info.get("host", "127.0.0.1"), info.get("port", "5432")
-    yield f"postgresql+psycopg://{user}@{host}:{port}/{name}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"postgresql+psycopg://{user}@{host}:{port}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_admin: str) -> Iterator[str]:
+    """A SQLAlchemy URL to a fresh database the session's tests share."""
+    with _new_database(postgres_admin) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_admin: str) -> Iterator[str]:
+    """A SQLAlchemy URL to a database of this test's own, empty when it starts."""
+    with _new_database(postgres_admin) as url:
+        yield url

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
+
 from hub.domain.check_in import _visits_this_year
 from hub.domain.models import Booking
 from hub.domain.records import Attendance
@@ -104,4 +106,47 @@ def test_counting_visits_costs_the_same_whatever_others_have_stored(tmp_path: Pa
     busy, counts = _steps_to_count_visits(domain, regulars)
     assert counts == {("rfid_em4100", card): 1 for card in regulars}
     # A scan of the index would take a few steps per stored check-in (3,010 now).
+    assert busy < quiet + 200, (quiet, busy)
+
+
+def _rows_read_to_count_visits(domain: Domain, cards: list[str]) -> tuple[int, dict[object, int]]:
+    """Check-in rows PostgreSQL read to count the visits of ``cards``, and the counts."""
+    people = {("rfid_em4100", card) for card in cards}
+    read = text(
+        "SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_xact_user_tables"
+        " WHERE relname = 'check_ins'"
+    )
+    with domain.sessions() as session:
+        before = session.execute(read).scalar_one()
+        counts = _visits_this_year(session, people, domain.clock.now)
+        after = session.execute(read).scalar_one()
+    return after - before, dict(counts)
+
+
+def test_counting_visits_on_postgresql_stays_a_lookup_as_the_year_fills(
+    tmp_path: Path, empty_postgres_url: str
+) -> None:
+    """A hub that began on an empty database still finds each person in the index.
+
+    The count runs often while the table is nearly empty, as on a new hub's
+    first day, so psycopg prepares it and PostgreSQL may keep a plan made for
+    that table. Once statistics say the table is full (autovacuum's ANALYZE),
+    the count must read its people's check-ins, not the year's.
+    """
+    domain = Domain.create(tmp_path, empty_postgres_url)
+    domain.clock.now = local(30, 9, 50)
+    regulars = [f"{n:010X}" for n in range(10)]
+    domain.inbox.accept_batch([domain.check_in_request(card) for card in regulars])
+    for _ in range(15):  # more than psycopg's and PostgreSQL's thresholds for keeping a plan
+        quiet, counts = _rows_read_to_count_visits(domain, regulars)
+    assert counts == {("rfid_em4100", card): 1 for card in regulars}
+
+    crowd = [domain.check_in_request(f"C{n:09d}") for n in range(10_000)]
+    for start in range(0, len(crowd), 500):
+        domain.inbox.accept_batch(crowd[start : start + 500])
+    with domain.engine.begin() as connection:
+        connection.execute(text("ANALYZE check_ins"))
+    busy, counts = _rows_read_to_count_visits(domain, regulars)
+    assert counts == {("rfid_em4100", card): 1 for card in regulars}
+    # Reading the table would read every one of the 10,010 check-ins stored.
     assert busy < quiet + 200, (quiet, busy)

@@ -8,6 +8,6 @@ tests are skipped with the reason in the summary, never silently.
 
 from __future__ import annotations
 
-from tests.domain.conftest import postgres_url
+from tests.domain.conftest import postgres_admin, postgres_url
 
-__all__ = ["postgres_url"]
+__all__ = ["postgres_admin", "postgres_url"]
