@@ -83,6 +83,9 @@ def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
     figures["hub_ingest_sqlite_per_s"] = ingest.get("hub_sqlite", {}).get("per_s")
     figures["hub_cpu_us_per_check_in"] = ingest.get("hub_sqlite", {}).get("hub_cpu_us_per_message")
     figures["hub_ingest_pg_per_s"] = (ingest.get("hub_pg") or {}).get("per_s")
+    figures["hub_ingest_pg_fresh_per_s"] = ((ingest.get("hub_pg") or {}).get("fresh") or {}).get(
+        "per_s"
+    )
     figures["fanin_raw_per_s"] = ingest.get("fanin", {}).get("per_s")
     figures["fanin_c_per_s"] = ingest.get("fanin_c", {}).get("per_s")
     drain = raw.get("drain") or {}
@@ -134,6 +137,12 @@ def table(f: dict[str, float | None]) -> str:
             f["hub_ingest_pg_per_s"],
             "",
             ratio(f["hub_ingest_pg_per_s"], f["fanin_raw_per_s"]),
+        ),
+        (
+            "hub ingest, PostgreSQL, new database, no statistics yet (/s)",
+            f["hub_ingest_pg_fresh_per_s"],
+            "for scale",
+            ratio(f["hub_ingest_pg_fresh_per_s"], f["fanin_raw_per_s"]),
         ),
         ("raw fan-in, bare paho subscriber (/s)", f["fanin_raw_per_s"], "the limit", "1.00"),
         ("raw fan-in, mosquitto_sub (C) (/s)", f["fanin_c_per_s"], "for scale", ""),
