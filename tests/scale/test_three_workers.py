@@ -4,9 +4,9 @@ Real Mosquitto (shared subscription), real PostgreSQL, three ``lianxin
 hub`` processes with the same hub_id, headless kiosks making check-ins and
 a crowd contending for booking slots. The worker running the no-show
 release (and whatever other once-only jobs it holds) is killed with
-SIGKILL while requests are in flight. Afterwards the
-databases must show nothing lost, nothing doubled, one booking per slot,
-and every once-only job running again on exactly one surviving worker.
+SIGKILL while requests are in flight. Afterwards the databases must show
+nothing lost, nothing doubled, one booking per slot, and every once-only
+job running again on exactly one surviving worker.
 """
 
 from __future__ import annotations
