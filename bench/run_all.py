@@ -58,8 +58,10 @@ def main() -> None:
     }
     figures = summarise(raw)
     RESULTS.mkdir(exist_ok=True)
+    # The figures at the top level, where the keys are looked for;
+    # every script's own output under "raw".
     (RESULTS / "latest.json").write_text(
-        json.dumps({"figures": figures, "raw": raw}, indent=1), encoding="utf-8"
+        json.dumps({**figures, "raw": raw}, indent=1), encoding="utf-8"
     )
     print(table(figures))
     plot(raw, RESULTS)
