@@ -1,16 +1,16 @@
 """A year report as CSV or Excel, with the same headings the page shows.
 
 CSV gets a UTF-8 byte order mark because Excel on Windows otherwise reads
-Chinese headings as mojibake; the .xlsx is written with openpyxl.
+Chinese headings as mojibake; the .xlsx is written with openpyxl, imported
+when the first one is asked for: openpyxl costs a hub process 8-19 MB of
+resident memory (19 with numpy beside it, which it then imports too) for
+a download an office makes a few times a year.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-
-from openpyxl import Workbook  # type: ignore[import-untyped]  # no stubs in the venv
-from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from hub.dashboard.i18n import Translate
 from hub.dashboard.reports import FIGURES, YearReport
@@ -35,6 +35,9 @@ def to_csv(report: YearReport, t: Translate) -> bytes:
 
 
 def to_xlsx(report: YearReport, t: Translate) -> bytes:
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # noqa: PLC0415 - see above
+    from openpyxl.styles import Font  # type: ignore[import-untyped]  # noqa: PLC0415
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new Workbook always has one sheet
