@@ -22,7 +22,7 @@ from types import FrameType
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.lifecycle import freeze_startup_heap, wait_until_stopped
+from config.lifecycle import freeze_startup_heap, limit_malloc_arenas, wait_until_stopped
 from config.settings import HubSettings
 from hub.dashboard.server import DashboardContext, DashboardServer
 from hub.db import make_engine, migrate, session_factory
@@ -49,6 +49,7 @@ _MIGRATION_LOCK_KEY = 0x6C69616E78696E
 
 def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None = None) -> int:
     """Serve until SIGTERM / SIGINT (or ``stop`` is set). Returns an exit code."""
+    limit_malloc_arenas()  # before any thread: config/lifecycle.py says why
     stop = stop or threading.Event()
     engine = make_engine(settings.database_url, base_dir=base_dir)
     migrate_one_at_a_time(engine)

@@ -15,23 +15,12 @@ from __future__ import annotations
 
 import ctypes
 import gc
-from collections.abc import Callable
 
 from kivy.graphics.context import get_context
 
+from config.lifecycle import glibc_malloc_function
 
-def _find_malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``; None on a C library without it (musl), where we skip it."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim  # type: ignore[no-any-return]
-
-
-_MALLOC_TRIM = _find_malloc_trim()
+_MALLOC_TRIM = glibc_malloc_function("malloc_trim", [ctypes.c_size_t], ctypes.c_int)
 
 
 def release_freed_memory() -> None:
