@@ -60,10 +60,10 @@ def limit_malloc_arenas(arenas: int = ROLE_MALLOC_ARENAS) -> bool:
     keeps each arena's freed memory scattered between live blocks, where
     trimming never reaches it. The hub's threads (worker, MQTT, sync,
     singletons, dashboard) each allocate request-sized blocks at their own
-    pace: draining 1,000,000 scans, the hub grew from 121 to 173 MB and was
-    still growing, while the Python objects it held stayed the same (92 MB
-    traced throughout); with two arenas it stays at 122-123 MB, for the same
-    CPU per scan (bench/offline_week.py, docs/performance.md). Call it
+    pace: draining 300,000 scans, the hub grew from 117 to 140 MB, still
+    rising, while the Python objects it held stayed the same (tracemalloc);
+    with two arenas it held at 118-123 MB, for the same CPU per scan
+    (bench/offline_week.py; a longer drain in docs/performance.md). Call it
     first thing, before any thread starts. An operator's ``MALLOC_ARENA_MAX``
     wins: glibc read it at start, and it is left alone.
     """
