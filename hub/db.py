@@ -2,8 +2,7 @@
 
 The engine is config/database.py's: SQLite in WAL mode with
 ``synchronous=FULL`` so a commit survives a power cut (the hub replies to a
-kiosk only after such a commit), PostgreSQL planning each statement with
-its values.
+kiosk only after such a commit).
 """
 
 from __future__ import annotations
