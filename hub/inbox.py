@@ -247,11 +247,12 @@ class Inbox:
             try:
                 return self.accept(request)
             except Exception as error:  # noqa: BLE001 - the worker logs and counts a Failed
-                if attempt == TRANSIENT_ATTEMPTS or not _transient(error):
+                sqlstate = _transient_sqlstate(error)
+                if attempt == TRANSIENT_ATTEMPTS or sqlstate is None:
                     return Failed(error)
                 log.info(
                     "the database aborted a transaction (%s); running it again",
-                    getattr(getattr(error, "orig", None), "sqlstate", ""),
+                    sqlstate,
                     extra={
                         "event": "transaction_retried",
                         "station": request.station,
@@ -349,11 +350,12 @@ class Inbox:
             )
 
 
-def _transient(error: BaseException) -> bool:
-    """True for a transaction the database aborted (deadlock, serialization) and nothing else."""
+def _transient_sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a transaction the database aborted (deadlock, serialization); else None."""
     if not isinstance(error, DBAPIError):
-        return False
-    return getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+        return None
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate if sqlstate in TRANSIENT_SQLSTATES else None
 
 
 def _begin_writing(session: Session) -> None:
