@@ -4,42 +4,75 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from config.loader import ConfigError, load_settings, with_broker_paths_resolved
 from config.logs import setup_logging
 
-NOT_YET = {
-    "central": "the central records service is not built yet (issue 7)",
-    "ui": "the touchscreen UI is not built yet (issue 4); use --headless",
-}
+# The packages of this project: an ImportError naming one of them is a bug, not a missing extra.
+OUR_PACKAGES = frozenset(
+    {"lianxin", "kiosk", "hub", "devices", "sync", "central", "protocol", "config"}
+)
+
+
+class MissingExtra(Exception):
+    """A role's third-party packages are not installed on this machine."""
+
+    def __init__(self, role: str, extra: str, missing: str) -> None:
+        super().__init__(
+            f"lianxin {role}: this machine lacks the {extra!r} extra (no module {missing!r});"
+            f" install it with: pip install 'lianxin[{extra}]'"
+        )
+
+
+def import_role(role: str, module: str, extra: str) -> ModuleType:
+    """Import ``module``; a third-party package it needs being absent raises MissingExtra.
+
+    Each role's extra (pyproject.toml) installs only what that machine needs:
+    a hub has no Kivy, a kiosk no SQLAlchemy. An ImportError inside our own
+    packages is re-raised as it is.
+    """
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").partition(".")[0]
+        if not top or top in OUR_PACKAGES:
+            raise
+        raise MissingExtra(role, extra, exc.name or top) from exc
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    # Device subcommands own their whole argument list.
+    try:
+        return _dispatch(argv)
+    except MissingExtra as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+def _dispatch(argv: list[str]) -> int:
+    # These subcommands own their whole argument list.
     if argv[:1] == ["reader"]:
         return _devices("reader_main", argv[1:])
     if argv[:2] == ["sim", "reader"]:
         return _devices("sim_main", argv[2:])
     if argv[:2] == ["hub", "create-staff"]:
-        from hub.dashboard.accounts_cli import create_staff_main  # noqa: PLC0415
-
-        return create_staff_main(argv[2:])
+        return _own_parser(
+            "hub create-staff", "hub", "hub.dashboard.accounts_cli", "create_staff_main", argv[2:]
+        )
     if argv[:1] == ["dashboard-screenshots"]:
-        from hub.dashboard.screenshots import main as screenshots_main  # noqa: PLC0415
-
-        return screenshots_main(argv[1:])
+        return _own_parser(
+            "dashboard-screenshots", "hub", "hub.dashboard.screenshots", "main", argv[1:]
+        )
     if argv[:1] == ["provision"]:
-        from lianxin.provision.commands import provision_main  # noqa: PLC0415
-
-        return provision_main(argv[1:])
+        return _own_parser(
+            "provision", "hub", "lianxin.provision.commands", "provision_main", argv[1:]
+        )
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.role is None:
-        parser.print_help()
-        return 2
     try:
         if args.role == "hub":
             return _hub(args.config)
@@ -65,8 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"lianxin {args.role}: {exc}", file=sys.stderr)
         return 2
-    print(f"lianxin {args.role}: {NOT_YET.get(args.role, 'not built yet')}", file=sys.stderr)
+    parser.print_help()
     return 2
+
+
+def _own_parser(role: str, extra: str, module: str, entry: str, argv: list[str]) -> int:
+    """Hand ``argv`` to ``module.entry``, a subcommand with its own argument parser."""
+    result: int = getattr(import_role(role, module, extra), entry)(argv)
+    return result
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,11 +161,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _hub(config: Path) -> int:
     from config.settings import HubSettings  # noqa: PLC0415
-    from hub.app import run_hub  # noqa: PLC0415 - only hub machines have SQLAlchemy
 
+    app = import_role("hub", "hub.app", "hub")  # only hub machines have SQLAlchemy
     settings = with_broker_paths_resolved(load_settings(config, HubSettings), config)
     setup_logging("hub", settings.log_level)
-    return run_hub(settings, config.resolve().parent)
+    result: int = app.run_hub(settings, config.resolve().parent)
+    return result
 
 
 def _kiosk(args: argparse.Namespace) -> int:
@@ -150,11 +190,10 @@ def _kiosk(args: argparse.Namespace) -> int:
 
 def _ui(entry: str, *args: object) -> int:
     """Call kiosk.ui.app.<entry>; only kiosk machines have Kivy installed."""
-    try:
-        app = importlib.import_module("kiosk.ui.app")
-    except ImportError as exc:
-        print(f"lianxin kiosk: {NOT_YET['ui']} ({exc})", file=sys.stderr)
-        return 2
+    # kiosk.ui.app imports Kivy only once it has set Kivy's environment.
+    if importlib.util.find_spec("kivy") is None:
+        raise MissingExtra("kiosk", "kiosk", "kivy")
+    app = import_role("kiosk", "kiosk.ui.app", "kiosk")
     result: int = getattr(app, entry)(*args)
     return result
 
@@ -164,20 +203,13 @@ def _central(config: Path) -> int:
 
     settings = load_settings(config, CentralSettings)
     setup_logging("central", settings.log_level)
-    try:
-        app = importlib.import_module("central.app")
-    except ImportError:
-        print(f"lianxin central: {NOT_YET['central']}", file=sys.stderr)
-        return 2
+    app = import_role("central", "central.app", "central")
     result: int = app.run_central(settings, config.resolve().parent)
     return result
 
 
 def _devices(entry: str, argv: list[str]) -> int:
-    try:
-        from devices import cli as devices_cli  # noqa: PLC0415
-    except ImportError:
-        print("lianxin: scanner drivers are not built yet (issue 3)", file=sys.stderr)
-        return 2
+    from devices import cli as devices_cli  # noqa: PLC0415 - its own argument parser
+
     result: int = getattr(devices_cli, entry)(argv)
     return result
