@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -80,15 +79,6 @@ def run_headless(
     data_dir = resolve_path(config_path, settings.data_dir)
     outbox = Outbox(data_dir / "outbox.db")
     (data_dir / READING_STOPPED).unlink(missing_ok=True)
-    pruned = outbox.prune_answered(
-        datetime.now(UTC) - timedelta(days=settings.outbox_retention_days)
-    )
-    if pruned:
-        log.info(
-            "pruned %d answered requests past retention",
-            pruned,
-            extra={"event": "outbox_pruned", "station": settings.station, "kiosk": settings.kiosk},
-        )
     reference = ReferenceCache(data_dir / "reference.db", settings.station)
     writer = RequestWriter(
         outbox, settings.station, settings.kiosk, phone_key=phone_key(settings, config_path)

@@ -9,7 +9,9 @@ Replies that arrive together are retired in one outbox transaction. A
 request unanswered for ``resend_after_s``, or still unanswered when the
 connection comes back, is sent again: the hub dedupes by request id, so
 resending is always safe. paho's own queue is only a cache; the outbox is
-the truth.
+the truth. The same thread deletes answered requests past
+``outbox_retention_days``, at start and then hourly: a kiosk runs for months
+without a restart, and the outbox holds people's credentials.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -41,6 +43,7 @@ STATUS_EVERY_S = 10.0
 IDLE_WAIT_S = 0.5
 # The pace allows bursts of this many seconds' worth of requests (50 ms).
 BURST_S = 0.05
+PRUNE_EVERY_S = 3600.0
 
 
 class HubLink:
@@ -53,7 +56,9 @@ class HubLink:
         on_reply: Callable[[Reply], None] | None = None,
         reference: ReferenceCache | None = None,
         software: str = "",
+        prune_every_s: float = PRUNE_EVERY_S,
     ) -> None:
+        self._prune_every_s = prune_every_s
         self._reference = reference
         self._settings = settings
         self._outbox = outbox
@@ -222,6 +227,7 @@ class HubLink:
         pace = Pace(pacing.max_per_second, pacing.max_per_second * BURST_S, time.monotonic())
         next_status = 0.0
         next_look = 0.0
+        next_prune = 0.0
         timeout = IDLE_WAIT_S
         while not self._stop.is_set():
             # Replies are taken inside turn() and retired together after it.
@@ -230,6 +236,9 @@ class HubLink:
             while self._calls:
                 self._calls.popleft()()
             self._retire_replies(window)
+            if time.monotonic() >= next_prune:  # online or not
+                self._prune_answered()
+                next_prune = time.monotonic() + self._prune_every_s
             if not self.connected:
                 continue
             if self._reconnected:
@@ -319,6 +328,18 @@ class HubLink:
                 len(taken) - len(fresh),
                 ",".join(rid for rid, _, _ in taken),  # each request findable by its id
                 extra={"event": "replies_retired", **self._context()},
+            )
+
+    def _prune_answered(self) -> None:
+        """Delete answered requests older than the retention; never one still waiting."""
+        days = self._settings.outbox_retention_days
+        pruned = self._outbox.prune_answered(datetime.now(UTC) - timedelta(days=days))
+        if pruned:
+            log.info(
+                "pruned %d answered requests older than %d days",
+                pruned,
+                days,
+                extra={"event": "outbox_pruned", **self._context()},
             )
 
     def _publish_status(self) -> None:

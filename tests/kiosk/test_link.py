@@ -1,8 +1,9 @@
-"""The kiosk's link in-process, against a real broker and hub: drain, replay order, goodbye."""
+"""The kiosk's link in-process, against a real broker and hub: drain, order, goodbye, pruning."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from config.settings import BrokerSettings, KioskSettings, PacingSettings
@@ -64,3 +65,34 @@ def test_queued_requests_drain_in_order_through_a_small_window_and_goodbye_is_re
     status_topic = kiosk_status_topic("st01", "k1")
     statuses = wait_until(lambda: probe.on(status_topic), 10, "the retained status")
     assert statuses[-1]["state"] == "offline" and statuses[-1]["outbox_waiting"] == 0
+
+
+def _answered_days_ago(path: Path, request_id: str, days: int) -> None:
+    """Back-date one reply, as if it had arrived ``days`` ago (a second connection)."""
+    with sqlite3.connect(path) as db:
+        when = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+        db.execute("UPDATE outbox SET replied_at=? WHERE request_id=?", (when, request_id))
+
+
+def test_the_running_link_prunes_answered_requests_past_retention_and_keeps_waiting_ones(
+    broker: BrokerProcess, tmp_path: Path
+) -> None:
+    path = tmp_path / "outbox.db"
+    outbox = queued(path, 4)
+    first, second, recent, waiting = outbox.request_ids()
+    for request_id in (first, second, recent):
+        outbox.mark_replied(request_id, "ok", "checked_in", "{}")
+    _answered_days_ago(path, first, 31)
+    _answered_days_ago(path, recent, 29)
+    kiosk = settings(broker, in_flight=4).model_copy(update={"outbox_retention_days": 30})
+    link = HubLink(kiosk, outbox, prune_every_s=0.2)
+    link.start()
+    try:
+        wait_until(lambda: outbox.counts().total == 3, 10, "the first pruned at start")
+        _answered_days_ago(path, second, 40)  # crosses the line while the kiosk runs
+        wait_until(lambda: outbox.counts().total == 2, 10, "the second pruned on a later round")
+    finally:
+        link.stop()
+
+    assert outbox.request_ids() == [recent, waiting]
+    assert [entry.request_id for entry in outbox.waiting(10)] == [waiting]
