@@ -89,6 +89,8 @@ class RetentionSettings(_Section):
 
     # Long enough for the yearly figures the centre reports upward.
     personal_data_days: Annotated[int, Field(ge=1)] = 400
+    # Visitors' names and phones: the kiosk's consent notice says "at most one year".
+    visitor_days: Annotated[int, Field(ge=1, le=365)] = 365
     # Records central has confirmed; kept a while for operators to inspect.
     synced_days: Annotated[int, Field(ge=0)] = 7
     interval_s: Annotated[float, Field(gt=0)] = 3600.0

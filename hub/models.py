@@ -9,6 +9,9 @@ from sqlalchemy import DateTime, Dialect, ForeignKey, Index, Integer, String, Te
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+# A retention rule's mark: the credential that said who it was is gone (hub/retention.py).
+ANONYMISED = "anonymised"
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime stored as UTC, read back as aware UTC.

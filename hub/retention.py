@@ -5,8 +5,8 @@ What ages out, with the defaults from ``[retention]`` in hub.toml:
 - check-ins older than ``personal_data_days`` keep their time, station and
   purpose (the statistics) but lose the credential that says who it was;
 - sync events central has confirmed are deleted after ``synced_days``;
-- each domain table registers its own rule (visitor registrations, service
-  request notes, ...) with ``RetentionJob.register``.
+- the domain's tables (bookings, sign-ups, attendances, service requests,
+  visitors) follow the rules in hub/domain/retention.py, run after these.
 
 Runs once at hub start and then every ``interval_s`` on a daemon thread.
 """
@@ -22,10 +22,11 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import RetentionSettings
-from hub.models import CheckIn, SyncEvent
+from hub.domain.retention import DOMAIN_RULES
+from hub.models import ANONYMISED, CheckIn, SyncEvent
 
+__all__ = ["ANONYMISED", "RetentionJob"]
 log = logging.getLogger(__name__)
-ANONYMISED = "anonymised"
 
 # (session, now, settings) -> rows changed; runs inside the job's transaction.
 RetentionRule = Callable[[Session, datetime, RetentionSettings], int]
@@ -38,6 +39,7 @@ class RetentionJob:
         self._rules: dict[str, RetentionRule] = {
             "check_ins": anonymise_old_check_ins,
             "sync_outbox": delete_synced_events,
+            **DOMAIN_RULES,
         }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="retention", daemon=True)

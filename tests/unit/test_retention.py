@@ -40,16 +40,13 @@ def test_old_check_ins_lose_their_credential_and_synced_events_go(tmp_path: Path
 
     changed = RetentionJob(RetentionSettings(), sessions).run_once(NOW)
 
-    assert changed == {"check_ins": 1, "sync_outbox": 1}
+    assert (changed["check_ins"], changed["sync_outbox"]) == (1, 1)
     with sessions() as session:
         kinds = session.scalars(select(CheckIn.credential_kind).order_by(CheckIn.id)).all()
         remaining = session.scalars(select(SyncEvent.sent_at)).all()
     assert kinds == [ANONYMISED, "rfid_em4100"]  # the old visit still counts, anonymously
     assert remaining == [None]
-    assert RetentionJob(RetentionSettings(), sessions).run_once(NOW) == {
-        "check_ins": 0,
-        "sync_outbox": 0,
-    }
+    assert not any(RetentionJob(RetentionSettings(), sessions).run_once(NOW).values())
 
 
 def test_kiosk_prunes_answered_requests_never_waiting_ones(tmp_path: Path) -> None:
