@@ -2,7 +2,7 @@
 
 The clear number exists only inside the ID card driver, between decoding the
 card text and calling :func:`hash_id_number`. Rosters key on the hash; the
-screen shows :func:`mask_id_number` and :func:`mask_name`.
+screen shows :func:`mask_id_number` (names: protocol/masking.py).
 """
 
 from __future__ import annotations
@@ -37,17 +37,3 @@ def mask_id_number(id_number: str) -> str:
     if len(number) <= 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
-def mask_name(name: str) -> str:
-    """Mask a personal name for display: ``张三明`` -> ``张*明``, ``张三`` -> ``张*``.
-
-    Longer names keep the first and last character (``欧阳娜娜`` -> ``欧**娜``);
-    a one-character name is shown as ``*``.
-    """
-    clean = name.strip()
-    if len(clean) <= 1:
-        return "*" * len(clean)
-    if len(clean) == 2:
-        return clean[0] + "*"
-    return clean[0] + "*" * (len(clean) - 2) + clean[-1]

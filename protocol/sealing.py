@@ -100,13 +100,6 @@ def open_sealed(recipient_private: bytes, text: str) -> str:
     return plain.decode("utf-8")
 
 
-def mask_phone(phone: str) -> str:
-    """138****8000: enough for a person to recognise their own number."""
-    if len(phone) <= 7:
-        return phone[:2] + "*" * max(0, len(phone) - 2)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
 def _derive(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:
     from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # noqa: PLC0415

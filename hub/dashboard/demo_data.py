@@ -25,9 +25,10 @@ from hub.inbox import Inbox
 from hub.kiosk_health import KioskHealthBoard
 from hub.models import RosterEntry, SyncEvent
 from protocol.ids import new_request_id
+from protocol.masking import mask_phone
 from protocol.messages import REQUEST_MODELS, MessageType
 from protocol.replies import KioskStatus
-from protocol.sealing import mask_phone, new_key_pair, seal
+from protocol.sealing import new_key_pair, seal
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "明华伟芳娜敏静丽强磊军洋勇艳杰娟涛超"

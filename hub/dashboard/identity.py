@@ -1,7 +1,7 @@
 """How staff see a person: a masked name and a shortened credential, nothing more.
 
 The roster holds masked names only (张*明); visitors' names and phones are
-masked here before any page shows them. Credentials are card numbers or
+masked (protocol/masking.py) before any page shows them. Credentials are card numbers or
 keyed hashes of ID numbers; a page shows their ends, enough to tell two
 cards apart at the desk.
 """
@@ -23,20 +23,6 @@ def short_credential(kind: str, value: str) -> str:
     if len(value) <= 8:
         return f"{kind} {value[:2]}…{value[-2:]}" if len(value) > 4 else f"{kind} …"
     return f"{kind} {value[:4]}…{value[-4:]}"
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张*丰, 李四 → 李*, Li Hua → L*a; a name is never shown in full."""
-    clean = name.strip()
-    if len(clean) <= 1:
-        return "*"
-    if len(clean) == 2:
-        return clean[0] + "*"
-    return clean[0] + "*" * (len(clean) - 2) + clean[-1]
-
-
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
 def masked_names(session: Session, keys: Iterable[CredentialKey]) -> dict[CredentialKey, str]:

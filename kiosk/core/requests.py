@@ -11,6 +11,7 @@ from devices.scan import ScanEvent
 from kiosk.core.outbox import Draft, Outbox, OutboxEntry
 from protocol.codec import encode
 from protocol.ids import new_request_id
+from protocol.masking import mask_phone
 from protocol.messages import (
     BookingCancelBody,
     BookingCancelRequest,
@@ -33,7 +34,7 @@ from protocol.messages import (
     VisitorRegisterBody,
     VisitorRegisterRequest,
 )
-from protocol.sealing import mask_phone, seal
+from protocol.sealing import seal
 from protocol.topics import request_topic
 
 Lang = Literal["zh_CN", "en"]

@@ -51,6 +51,7 @@ from kiosk.core.session_views import (
     View,
     VisitorForm,
 )
+from protocol.masking import mask_name
 from protocol.messages import Lang, MessageType
 from protocol.replies import Reply, ReplyStatus
 
@@ -608,7 +609,7 @@ def _answered(item: Tracked, reply: Reply) -> Tracked:
 def _fresh(request_id: str, view: View) -> Tracked:
     """A tracked request before the history shows it (visitor registration has no credential)."""
     kind = MessageType.VISITOR_REGISTER if view.screen == Screen.VISITOR else MessageType.CHECK_IN
-    name = view.visitor.name.strip()
+    name = mask_name(view.visitor.name)
     return Tracked(
         request_id=request_id,
         type=kind,

@@ -23,6 +23,7 @@ from kiosk.core.session_views import (
     Tracked,
     TrackedStatus,
 )
+from protocol.masking import mask_name
 from protocol.messages import (
     BookingCreateRequest,
     MemberRegisterRequest,
@@ -142,7 +143,8 @@ def tracked_of(
         subject_id = request.body.service_id
         subject = next((s.title for s in services or () if s.id == subject_id), None)
     elif isinstance(request, VisitorRegisterRequest):
-        subject = Named(request.body.name, request.body.name)
+        masked = mask_name(request.body.name)  # the screen shows a name masked, as the roster's
+        subject = Named(masked, masked)
     elif isinstance(request, MemberRegisterRequest):
         subject_id = request.body.organisation_id
     return Tracked(

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from devices.idhash import hash_id_number, mask_id_number, mask_name
+from devices.idhash import hash_id_number, mask_id_number
+from protocol.masking import mask_name
 
 KEY = b"k" * 32
 

@@ -242,6 +242,9 @@ def test_visitor_registration_requires_consent_and_a_phone(core: Core) -> None:
     core.session.set_visitor(phone="13800138000", consent=True)
     core.session.submit_visitor()
     assert core.session.view.screen == Screen.REQUEST
+    tracked = core.session.view.tracked
+    assert tracked is not None and tracked.subject is not None
+    assert (tracked.subject.zh, tracked.subject.en) == ("L****a", "L****a")  # never in full
     stored = _payloads(core)[-1]
     assert stored["type"] == "visitor_register"
     body = stored["body"]

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from protocol.masking import mask_phone
 from protocol.sealing import (
     SEALED_PATTERN,
     SealError,
-    mask_phone,
     new_key_pair,
     open_sealed,
     seal,

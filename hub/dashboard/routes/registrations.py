@@ -17,11 +17,12 @@ from sqlalchemy.exc import IntegrityError
 
 from hub.dashboard import audit
 from hub.dashboard.i18n import translator
-from hub.dashboard.identity import mask_name, masked_names, short_credential
+from hub.dashboard.identity import masked_names, short_credential
 from hub.dashboard.models import RegistrationReview
 from hub.dashboard.staff_sessions import Staff
 from hub.dashboard.web import Web, current_staff, now, render, request_lang, staff_for_change
 from hub.domain.records import MemberRegistration, Organisation, Visitor
+from protocol.masking import mask_name
 
 router = APIRouter()
 RECENT = 200
