@@ -107,8 +107,9 @@ class HubSettings(_Section):
     central: CentralLinkSettings | None = None
     dashboard: DashboardSettings | None = None
     retention: RetentionSettings = RetentionSettings()
-    # The private key that opens visitors' sealed phone numbers (the staff
-    # dashboard, on request); its public half goes to the kiosks.
+    # The private half of the key pair visitors' phone numbers are sealed to,
+    # kept at the hub; its public half goes to the kiosks. Nothing reads it
+    # yet: no feature opens a sealed number (the dashboard shows the masked form).
     phone_key_file: str | None = None
     # Requests a second one kiosk may send on average, and its burst; above
     # that the hub drops them unanswered (the kiosk resends later). At or

@@ -176,7 +176,7 @@ class Visitor(Base):
     request_id: Mapped[str] = mapped_column(String(36), ForeignKey("inbox.request_id"), unique=True)
     station: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(30))
-    phone_sealed: Mapped[str] = mapped_column(String(400))  # open with the hub's phone key
+    phone_sealed: Mapped[str] = mapped_column(String(400))  # sealed to the hub's phone key
     phone_masked: Mapped[str] = mapped_column(String(20))
     consent_version: Mapped[str] = mapped_column(String(16))
     credential_kind: Mapped[str | None] = mapped_column(String(16))
