@@ -1,4 +1,10 @@
-"""The last step of every driver: suppress duplicates, stamp, log, hand over."""
+"""The last step of every driver: suppress duplicates, stamp, log, hand over.
+
+The hand-over is where a driver's thread meets the kiosk's code: whatever
+``on_scan`` raises is logged with its traceback and reported as a card
+error, and the reader goes on reading; a reader thread that died would
+leave the kiosk deaf with nothing on screen to say so.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from datetime import UTC, datetime
 
 from devices.dedupe import Deduplicator
 from devices.reads import CredentialRead, ErrorCallback, ErrorCode, ReaderError
-from devices.scan import ScanCallback, ScanEvent
+from devices.scan import MAX_CREDENTIAL_CHARS, ScanCallback, ScanEvent
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +33,13 @@ class ScanDelivery:
         self._on_error = on_error
 
     def emit(self, read: CredentialRead, on_scan: ScanCallback) -> None:
+        if len(read.credential) > MAX_CREDENTIAL_CHARS:
+            self.report(
+                ErrorCode.CARD,
+                f"code of {len(read.credential)} characters is not a card"
+                f" (at most {MAX_CREDENTIAL_CHARS}): {read.display}",
+            )
+            return
         if not self._dedupe.is_new(read.credential):
             logger.debug(
                 "duplicate suppressed",
@@ -43,16 +56,24 @@ class ScanDelivery:
                 "display": read.display,
             },
         )
-        on_scan(
-            ScanEvent(
-                reader_id=self.reader_id,
-                kind=read.kind,
-                credential=read.credential,
-                display=read.display,
-                read_at=datetime.now(UTC),
-                person=read.person,
-            )
+        scan = ScanEvent(
+            reader_id=self.reader_id,
+            kind=read.kind,
+            credential=read.credential,
+            display=read.display,
+            read_at=datetime.now(UTC),
+            person=read.person,
         )
+        try:
+            on_scan(scan)
+        except Exception as exc:  # the reader must outlive a bug in what it hands scans to
+            logger.exception(
+                "scan %s was not taken: %s",
+                read.display,
+                exc,
+                extra={"reader": self.reader_id, "event": "scan_not_taken"},
+            )
+            self.report(ErrorCode.CARD, f"scan {read.display} was not taken: {exc}")
 
     def report(self, code: ErrorCode, reason: str) -> None:
         logger.warning(

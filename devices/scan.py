@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+# The longest credential a request can carry (protocol.messages.Credential):
+# a longer code (a QR code holding a URL, say) is not a card this centre issued.
+MAX_CREDENTIAL_CHARS = 128
+
 
 class CredentialKind(enum.StrEnum):
     """What a person presented. The values travel on the wire (protocol)."""
