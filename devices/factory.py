@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Literal
 
 from devices import barcode, em4100, uid_serial, wiegand
 from devices.dedupe import Deduplicator
 from devices.delivery import ScanDelivery
 from devices.idcard.driver import IdCardReader
+from devices.idhash import MIN_KEY_BYTES
 from devices.lines import Terminator
 from devices.options import DriverOptions, OptionValue
 from devices.pcsc import PcscReader
@@ -18,6 +20,18 @@ from devices.transport import SerialLink
 from devices.wedge import WedgeClassifier, WedgeReader
 
 Builder = Callable[[str, str, bytes, DriverOptions, "ErrorCallback | None"], ScanSource]
+ReaderSetting = Literal["driver", "port", "options", "id_hash_key"]
+
+
+class ReaderSettingError(ValueError):
+    """A reader setting ``open_reader`` cannot use; ``setting`` says which one.
+
+    A config loader maps ``setting`` to the key the operator wrote.
+    """
+
+    def __init__(self, setting: ReaderSetting, message: str) -> None:
+        super().__init__(message)
+        self.setting: ReaderSetting = setting
 
 
 def open_reader(
@@ -32,8 +46,9 @@ def open_reader(
     """Build the ``ScanSource`` for ``driver`` on ``port`` (a path or a pyserial URL).
 
     Nothing is opened yet: ``run`` opens (and reopens) the port. Raises
-    ``ValueError`` for an unknown driver, an unknown option or a bad value,
-    and for an ID card reader without a usable ``id_hash_key``; raises
+    ``ReaderSettingError`` (a ``ValueError``) for an unknown driver, a port
+    the driver cannot use, an unknown option or a bad value, and for an ID
+    card reader without a usable ``id_hash_key``; raises
     ``DriverUnavailableError`` when an optional dependency is missing
     (``pcsc`` without pyscard). ``on_error``
     (optional) receives every ``ReaderError`` from the run loop's thread.
@@ -42,14 +57,41 @@ def open_reader(
     """
     builder = _BUILDERS.get(driver)
     if builder is None:
-        raise ValueError(f"unknown driver {driver!r}; known: {', '.join(DRIVERS)}")
+        raise ReaderSettingError(
+            "driver", f"unknown driver {driver!r}; known: {', '.join(DRIVERS)}"
+        )
     opts = DriverOptions(driver, options)
-    source = builder(port, reader_id, id_hash_key, opts, on_error)
-    opts.finish()
+    try:
+        source = builder(port, reader_id, id_hash_key, opts, on_error)
+        opts.finish()
+    except ReaderSettingError:
+        raise
+    except ValueError as exc:
+        # DriverOptions and the readers' constructors check option values.
+        raise ReaderSettingError("options", str(exc)) from exc
     return source
 
 
+def check_reader(
+    driver: str,
+    port: str,
+    *,
+    id_hash_key: bytes,
+    options: Mapping[str, OptionValue] | None = None,
+) -> None:
+    """Raise what ``open_reader`` would for these settings; keep no reader.
+
+    Building a reader opens nothing, so a role may check its config with
+    this before it touches anything on disk.
+    """
+    open_reader(driver, port, reader_id="check", id_hash_key=id_hash_key, options=options)
+
+
 def _link(port: str, reader_id: str, opts: DriverOptions, baud: int) -> SerialLink:
+    if not port:
+        raise ReaderSettingError(
+            "port", "a serial reader needs a port: a device such as /dev/ttyUSB0 or a pyserial URL"
+        )
     return SerialLink(
         port,
         reader_id=reader_id,
@@ -71,6 +113,10 @@ def _terminator(opts: DriverOptions) -> Terminator:
 def _idcard(
     port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
 ) -> ScanSource:
+    if len(key) < MIN_KEY_BYTES:
+        raise ReaderSettingError(
+            "id_hash_key", f"the idcard driver needs an id hash key of {MIN_KEY_BYTES}+ bytes"
+        )
     return IdCardReader(
         _link(port, reader_id, opts, 115200),
         id_hash_key=key,
@@ -130,9 +176,10 @@ def _wedge(
     port: str, reader_id: str, key: bytes, opts: DriverOptions, on_error: ErrorCallback | None
 ) -> ScanSource:
     if port not in ("ui", "-", ""):
-        raise ValueError(
+        raise ReaderSettingError(
+            "port",
             "wedge driver: port must be 'ui' (keys pushed by the UI); "
-            "an evdev transport is not implemented yet"
+            "an evdev transport is not implemented yet",
         )
     classifier = WedgeClassifier(
         threshold_s=opts.number("threshold_ms", 30.0, minimum=1.0) / 1000,
