@@ -1,10 +1,11 @@
 """Central's HTTP application: routes, authentication, and answers to bad input.
 
-Bad input is always a 4xx with a ``detail``: schema errors are 422 (the
-models in ``central.schemas`` are strict about lengths, patterns and time
-ranges), a missing or unknown token 401, a body over the limit 413. A 5xx
-means central itself is in trouble; a busy or unreachable database is a
-503, which hubs retry.
+Bad input is always a 4xx whose ``detail`` is one sentence: a body that is
+not strict JSON, or not what the call takes, is a 422 (the models in
+``central.schemas`` are strict about lengths, patterns and time ranges;
+``central.bad_requests`` words, logs and counts these), a missing or
+unknown token 401, a body over the limit 413. A 5xx means central itself
+is in trouble; a busy or unreachable database is a 503, which hubs retry.
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from central import bad_requests
 from central.auth import HubIdentity, TokenBook
 from central.body_limit import BodyLimit
+from central.metrics import CONTENT_TYPE, Counters
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +60,13 @@ def create_app(context: CentralContext | None) -> FastAPI:
             "service catalogue and online bookings. Every call needs a bearer token."
         ),
     )
+    counters = Counters()
     app.state.context = context
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.include_router(hub_router, prefix=API_PREFIX)
     app.include_router(admin_router, prefix=API_PREFIX + "/admin")
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(RequestValidationError, bad_requests.install(counters))
 
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> dict[str, bool]:
@@ -68,6 +74,11 @@ def create_app(context: CentralContext | None) -> FastAPI:
         with context_of(request).sessions() as session:
             session.execute(text("SELECT 1"))
         return {"ok": True}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> PlainTextResponse:
+        """Counters for Prometheus; like /healthz, served without a token."""
+        return PlainTextResponse(counters.render(), media_type=CONTENT_TYPE)
 
     return app
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from central import bookings
 from central.api import context_of, require_admin
+from central.bad_requests import StrictJsonRoute
 from central.feeds import delete_item, put_item, roster_data, roster_key
 from central.models import Event
 from central.schemas import (
@@ -31,6 +32,7 @@ from protocol.messages import CredentialKind
 log = logging.getLogger(__name__)
 
 router = APIRouter(
+    route_class=StrictJsonRoute,
     tags=["admin"],
     dependencies=[Depends(require_admin)],
     responses={401: {"model": Problem, "description": "missing or wrong admin token"}},

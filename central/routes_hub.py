@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from central import bookings
 from central.api import context_of, require_hub
 from central.auth import HubIdentity
+from central.bad_requests import StrictJsonRoute
 from central.events import store_batch
 from central.feeds import read_feed
 from central.schemas import (
@@ -28,6 +29,7 @@ from config.crash_points import crash_point
 log = logging.getLogger(__name__)
 
 router = APIRouter(
+    route_class=StrictJsonRoute,
     tags=["hub"],
     responses={401: {"model": Problem, "description": "missing or unknown bearer token"}},
 )

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import secrets
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 from sqlalchemy import create_engine, text
@@ -18,30 +14,6 @@ from sqlalchemy import create_engine, text
 from tests.central.stack import Central
 
 READ_AT = "2026-11-29T04:05:00Z"
-
-
-ADMIN = "postgresql://postgres@127.0.0.1:5432/test"  # the machine's PostgreSQL (trust auth)
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Central]:
-    """Central on SQLite and on PostgreSQL: each stores batches its own way."""
-    central = Central(Path(tmp_path_factory.mktemp("central")))
-    database = None
-    if request.param == "postgresql":
-        database = f"lianxin_central_test_{secrets.token_hex(4)}"
-        with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{database}"')
-        central.database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
-    central.start()
-    yield central
-    assert central.process is not None
-    central.process.kill()
-    if database is not None:
-        with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def call(
