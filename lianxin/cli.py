@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from config.loader import ConfigError, load_settings, with_broker_paths_resolved
+from config.loader import ConfigError, check_settings, load_settings, with_broker_paths_resolved
 from config.logs import setup_logging
 
 # The packages of this project: an ImportError naming one of them is a bug, not a missing extra.
@@ -164,6 +164,7 @@ def _hub(config: Path) -> int:
 
     app = import_role("hub", "hub.app", "hub")  # only hub machines have SQLAlchemy
     settings = with_broker_paths_resolved(load_settings(config, HubSettings), config)
+    check_settings(settings, config)  # before the database is created or migrated
     setup_logging("hub", settings.log_level)
     result: int = app.run_hub(settings, config.resolve().parent)
     return result
@@ -181,29 +182,39 @@ def _kiosk(args: argparse.Namespace) -> int:
     setup_logging("kiosk", settings.log_level)
     if args.prepare_fonts:
         return _ui("prepare_fonts", settings, args.config.resolve())
-    if args.headless:
+    # A missing extra is named first: it is the machine, not the config, that needs fixing.
+    ui = None if args.headless else _ui_module()
+    check_settings(settings, args.config)  # before the outbox is created
+    if ui is None:
         from kiosk.headless import run_headless  # noqa: PLC0415
 
         return run_headless(settings, args.config.resolve())
-    return _ui("run_kiosk_ui", settings, args.config.resolve())
+    result: int = ui.run_kiosk_ui(settings, args.config.resolve())
+    return result
 
 
 def _ui(entry: str, *args: object) -> int:
     """Call kiosk.ui.app.<entry>; only kiosk machines have Kivy installed."""
+    result: int = getattr(_ui_module(), entry)(*args)
+    return result
+
+
+def _ui_module() -> ModuleType:
+    """kiosk.ui.app, or MissingExtra on a machine without Kivy."""
     # kiosk.ui.app imports Kivy only once it has set Kivy's environment.
     if importlib.util.find_spec("kivy") is None:
         raise MissingExtra("kiosk", "kiosk", "kivy")
-    app = import_role("kiosk", "kiosk.ui.app", "kiosk")
-    result: int = getattr(app, entry)(*args)
-    return result
+    return import_role("kiosk", "kiosk.ui.app", "kiosk")
 
 
 def _central(config: Path) -> int:
     from config.settings import CentralSettings  # noqa: PLC0415
 
-    settings = load_settings(config, CentralSettings)
-    setup_logging("central", settings.log_level)
+    # First: check_settings needs SQLAlchemy, which only hub and central machines have.
     app = import_role("central", "central.app", "central")
+    settings = load_settings(config, CentralSettings)
+    check_settings(settings, config)  # before the database is created or migrated
+    setup_logging("central", settings.log_level)
     result: int = app.run_central(settings, config.resolve().parent)
     return result
 

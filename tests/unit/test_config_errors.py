@@ -45,6 +45,28 @@ CASES = {
     "missing_value": ('kiosk = "k1"\n', "key 'station': required value is missing"),
     "bad_name": ('station = "St 01"\nkiosk = "k1"\n', "key 'station': string should match"),
     "not_toml": ("station = \n", "not valid TOML"),
+    "unknown_driver": (
+        'station = "st01"\nkiosk = "k1"\n[reader]\ndriver = "bogus"\n',
+        "key 'reader.driver': unknown driver 'bogus' (expected one of: none, synthetic, idcard,",
+    ),
+    "bad_option_value": (
+        'station = "st01"\nkiosk = "k1"\n[reader]\ndriver = "em4100"\nport = "loop://"\n'
+        'options = {baud = "fast"}\n',
+        "key 'reader.options': driver 'em4100': option baud='fast' must be an integer",
+    ),
+    "unknown_option": (
+        'station = "st01"\nkiosk = "k1"\n[reader]\ndriver = "em4100"\nport = "loop://"\n'
+        'options = {colour = "red"}\n',
+        "key 'reader.options': driver 'em4100' has no option(s): colour",
+    ),
+    "serial_reader_without_port": (
+        'station = "st01"\nkiosk = "k1"\n[reader]\ndriver = "em4100"\n',
+        "key 'reader.port': a serial reader needs a port",
+    ),
+    "idcard_without_key": (
+        'station = "st01"\nkiosk = "k1"\n[reader]\ndriver = "idcard"\nport = "loop://"\n',
+        "key 'id_hash_key_file': the idcard driver needs an id hash key of 16+ bytes",
+    ),
 }
 
 
@@ -59,6 +81,84 @@ def test_bad_kiosk_config_gives_one_clear_line(tmp_path: Path, case: str) -> Non
     assert len(lines) == 1, result.stderr
     assert str(config) in lines[0] and expected in lines[0]
     assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == [config]  # no data_dir, no outbox
+
+
+MISSING_FILES = {
+    "kiosk_id_hash_key": ("kiosk", 'id_hash_key_file = "id-hash.key"\n', "id_hash_key_file"),
+    "kiosk_phone_key": ("kiosk", 'phone_key_file = "phone.pub"\n', "phone_key_file"),
+    "kiosk_broker_password": (
+        "kiosk",
+        '[broker]\nusername = "k1"\npassword_file = "secrets/broker.password"\n',
+        "broker.password_file",
+    ),
+    "hub_phone_key": ("hub", 'phone_key_file = "phone.key"\n', "phone_key_file"),
+    "hub_broker_password": (
+        "hub",
+        '[broker]\nusername = "hub"\npassword_file = "secrets/broker.password"\n',
+        "broker.password_file",
+    ),
+    "hub_central_token": (
+        "hub",
+        '[central]\nurl = "https://central.example/api/v1"\ntoken_file = "central.token"\n',
+        "central.token_file",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISSING_FILES))
+def test_a_missing_file_named_in_the_config_is_a_config_error(tmp_path: Path, case: str) -> None:
+    role, text, key = MISSING_FILES[case]
+    config = tmp_path / f"{role}.toml"
+    head = 'station = "st01"\nkiosk = "k1"\n' if role == "kiosk" else ""
+    config.write_text(head + text, encoding="utf-8")
+    missing = tmp_path / text.rpartition('_file = "')[2].partition('"')[0]
+    result = _run(role, config)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"lianxin {role}: config error in {config}: key '{key}': file not found: {missing}"
+    )
+    assert list(tmp_path.iterdir()) == [config]
+
+
+HUB_CASES = {
+    "not_a_url": (
+        'database_url = "notaurl"\n',
+        "key 'database_url': expected sqlite:///<file> or postgresql+psycopg://<user>@<host>"
+        "/<database>, got 'notaurl'",
+    ),
+    "unknown_database": ('database_url = "mysql://hub@db/hub"\n', "key 'database_url': expected"),
+    "no_such_directory": (
+        'database_url = "sqlite:///nowhere/hub.db"\n',
+        "key 'database_url': directory not found: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HUB_CASES))
+def test_bad_hub_database_url_gives_one_clear_line(tmp_path: Path, case: str) -> None:
+    text, expected = HUB_CASES[case]
+    config = tmp_path / "hub.toml"
+    config.write_text(text, encoding="utf-8")
+    result = _run("hub", config)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"lianxin hub: config error in {config}: {expected}")
+
+
+def test_hub_with_a_bad_config_does_not_create_its_database(tmp_path: Path) -> None:
+    # The password file was read only after the hub had made and migrated hub.db.
+    config = tmp_path / "hub.toml"
+    config.write_text(
+        'database_url = "sqlite:///hub.db"\n[broker]\nusername = "hub"\n'
+        'password_file = "broker.password"\n',
+        encoding="utf-8",
+    )
+    result = _run("hub", config)
+    assert result.returncode == 2, result.stderr
+    assert "key 'broker.password_file': file not found" in result.stderr
+    assert not (tmp_path / "hub.db").exists()
 
 
 def test_unreadable_hub_config_names_the_file(tmp_path: Path) -> None:
