@@ -7,6 +7,8 @@ lines; each runs on the UI thread (Clock) and answers one JSON line:
   the ``kid`` of every enabled button, monotonic time of the last render;
 - ``{"cmd": "tap", "kid": "menu.book"}``: a touch down and up at the
   button's centre, through Kivy's input dispatch like a finger;
+- ``{"cmd": "layout"}``: every text shown, its widget's box and where its
+  drawn text lands, in window pixels (spilled or blurred text shows here);
 - ``{"cmd": "keys", "text": "ABC123"}``: key events into the window, as a
   keyboard-wedge scanner types them, then Enter;
 - ``{"cmd": "screenshot", "path": "/tmp/x.png"}``; ``{"cmd": "quit"}``.
@@ -93,6 +95,8 @@ def _run(root: KioskRoot, command: dict[str, Any]) -> dict[str, Any]:
     cmd = command.get("cmd")
     if cmd == "state":
         return state_of(root)
+    if cmd == "layout":
+        return {"labels": layout_of(root)}
     if cmd == "tap":
         return _tap(root, str(command["kid"]))
     if cmd == "keys":
@@ -134,6 +138,33 @@ def state_of(root: KioskRoot) -> dict[str, Any]:
         ),
         "status": {"online": root.status.online, "waiting": root.status.waiting},
     }
+
+
+def layout_of(root: KioskRoot) -> list[dict[str, Any]]:
+    """Each label's text, ``kid``, box ``[x, y, w, h]`` and drawn text ``[x, y, w, h]``.
+
+    Window pixels, after any scrolling. Kivy draws a label's text centred on
+    the widget at whole local pixels (its label rule), so a fractional
+    ``text`` origin means a parent moved it between pixels.
+    """
+    found = []
+    for widget in root.walk(restrict=True):
+        if not isinstance(widget, Label) or not widget.text:
+            continue
+        width, height = widget.texture_size
+        x, y = widget.to_window(widget.x, widget.y)
+        text_x, text_y = widget.to_window(
+            int(widget.center_x - width / 2.0), int(widget.center_y - height / 2.0)
+        )
+        found.append(
+            {
+                "text": widget.text,
+                "kid": getattr(widget, "kid", ""),
+                "box": [x, y, widget.width, widget.height],
+                "text_box": [text_x, text_y, width, height],
+            }
+        )
+    return found
 
 
 def _tap(root: KioskRoot, kid: str) -> dict[str, Any]:

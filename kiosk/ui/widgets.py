@@ -50,6 +50,7 @@ class KButton(Button):  # type: ignore[misc]
         fill: RGBA = theme.RED,
         color: RGBA = theme.WHITE,
         height: float | None = None,
+        grow: bool = False,
         **kwargs: object,
     ) -> None:
         super().__init__(
@@ -64,10 +65,23 @@ class KButton(Button):  # type: ignore[misc]
         )
         if "size_hint_y" not in kwargs:
             self.size_hint_y = None
-            self.height = height or m.target
+            # Whole pixels: a button at a fractional height puts the rows below
+            # it, and their text, between pixels, and Kivy draws such text blurred.
+            self.height = round(height) if height else m.target
+        self._least = self.height
         self.disabled = on_press is None
         self._action = on_press
         self.bind(size=self._wrap)
+        if grow:
+            self.bind(texture_size=self._grow)
+
+    @property
+    def needed_height(self) -> int:
+        """The height that shows the wrapped text with the usual margin above and below."""
+        return round(self.texture_size[1] + self.font_size * 0.8)
+
+    def _grow(self, *_args: object) -> None:
+        self.height = max(self._least, self.needed_height)
 
     def _wrap(self, *_args: object) -> None:
         pad = self.font_size * 0.4

@@ -30,6 +30,7 @@ class KioskUI:
     reader_port: str = ""
     idle_timeout_s: int = 30
     size: str = "1280x800"
+    running: bool = False  # an activity running now (scans ask "visit or activity?")
     process: RoleProcess | None = None
     _socket: socket.socket | None = field(default=None, repr=False)
 
@@ -68,7 +69,7 @@ class KioskUI:
         """The reference data a hub would have published (above any test hub's versions)."""
         cache = ReferenceCache(data / "reference.db", STATION)
         now = datetime.now(UTC)
-        for payload in reference_payloads(now, running=False)[:3]:
+        for payload in reference_payloads(now, running=self.running)[:3]:
             cache.offer(payload)
         cache.offer(
             encode(
@@ -111,6 +112,11 @@ class KioskUI:
 
     def state(self) -> dict[str, Any]:
         return self.command(cmd="state")
+
+    def layout(self) -> list[dict[str, Any]]:
+        """Every text on screen with its box and its drawn text's box (``control.layout_of``)."""
+        labels: list[dict[str, Any]] = self.command(cmd="layout")["labels"]
+        return labels
 
     def tap(self, kid: str) -> None:
         wait_until(lambda: kid in self.state()["kids"], 15, f"button {kid} on screen")

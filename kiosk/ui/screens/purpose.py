@@ -14,7 +14,8 @@ def build(ctx: Ctx) -> Widget:
     person = view.person
     name = person.masked_name if person and person.masked_name else ""
     hello = t("Welcome, {name}", name=name) if name else t("Welcome")
-    choices = [Text(hello + " " + t("What brings you here?"), m, 32)]
+    # The greeting is the title; the question has a line of its own above the answers.
+    choices = [Text(t("What brings you here?"), m, 32)]
     for row in view.purposes:
         label = t(
             "I am here for: {activity} ({time})",
@@ -28,6 +29,7 @@ def build(ctx: Ctx) -> Widget:
                 ctx.do("choose_purpose", row.id),
                 kid=f"purpose.{row.id}",
                 height=m.target * 1.2,
+                grow=True,
             )
         )
     choices.append(
@@ -37,6 +39,7 @@ def build(ctx: Ctx) -> Widget:
             ctx.do("choose_purpose", None),
             kid="purpose.visit",
             height=m.target * 1.2,
+            grow=True,
         )
     )
-    return screen(m, t("Welcome"), scrolling(column(m, *choices)), [])
+    return screen(m, hello, scrolling(column(m, *choices)), [])
