@@ -51,8 +51,8 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
     """Serve until SIGTERM / SIGINT (or ``stop`` is set). Returns an exit code."""
     limit_malloc_arenas()  # before any thread: config/lifecycle.py says why
     stop = stop or threading.Event()
+    # Opens nothing yet: the database is first touched by the migration below.
     engine = make_engine(settings.database_url, base_dir=base_dir)
-    migrate_one_at_a_time(engine)
     metrics = Metrics()
     sessions = session_factory(engine)
     worker: HubWorker | None = None
@@ -86,6 +86,9 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
         on_connected=lambda: _publish_reference(publisher),
     )
     publisher = ReferencePublisher(settings.stations, sessions, worker.publish_retained)
+    # Migrated only once the health port is bound and the worker has read the
+    # broker's files: a hub stopped by either leaves no database behind.
+    migrate_one_at_a_time(engine)
     domain = setup_domain(settings, sessions, publisher)
     # The domain starts its no-show timer on every worker; here it runs under a lease.
     domain.no_show.stop()
