@@ -135,18 +135,22 @@ def tracked_of(
     start = end = None
     if isinstance(request, BookingCreateRequest):
         subject_id, start, end = request.body.room_id, request.body.start, request.body.end
-        subject = _room_name(reference, subject_id)
+        subject = _room_name(reference, subject_id) or _id_as_name(subject_id)
     elif isinstance(request, SignupCreateRequest | SignupWithdrawRequest):
         subject_id = request.body.activity_id
-        subject = _activity_name(reference, subject_id)
+        subject = _activity_name(reference, subject_id) or _id_as_name(subject_id)
     elif isinstance(request, ServiceRequestRequest):
         subject_id = request.body.service_id
-        subject = next((s.title for s in services or () if s.id == subject_id), None)
+        title = next((s.title for s in services or () if s.id == subject_id), None)
+        subject = title or _id_as_name(subject_id)
     elif isinstance(request, VisitorRegisterRequest):
         masked = mask_name(request.body.name)  # the screen shows a name masked, as the roster's
         subject = Named(masked, masked)
     elif isinstance(request, MemberRegisterRequest):
         subject_id = request.body.organisation_id
+        # Reference data has no organisations; the hub's acceptance names one.
+        # Without it the screen words it generically: "org-st01" is no name.
+        subject = _organisation_name(past)
     return Tracked(
         request_id=request.id,
         type=MessageType(request.type),
@@ -154,7 +158,7 @@ def tracked_of(
         created_at=past.created_at,
         code=past.code,
         message=past.message,
-        subject=subject or (Named(subject_id, subject_id) if subject_id else None),
+        subject=subject,
         start=start,
         end=end,
         subject_id=subject_id,
@@ -230,6 +234,19 @@ def _row(activity: Activity, rooms: dict[str, Room], mine: Mine) -> ActivityRow:
         places_left=activity.places_left,
         mine=mine,
     )
+
+
+def _id_as_name(subject_id: str) -> Named:
+    """A room, activity or service gone from the reference data: its id is all there is."""
+    return Named(subject_id, subject_id)
+
+
+def _organisation_name(past: PastRequest) -> Named | None:
+    """The organisation's name from the hub's reply (``organisation_zh``/``_en``), if any."""
+    zh, en = past.result.get("organisation_zh"), past.result.get("organisation_en")
+    if isinstance(zh, str) and isinstance(en, str) and zh and en:
+        return Named(zh, en)
+    return None
 
 
 def _room_name(reference: ReferenceSource, room_id: str) -> Named | None:

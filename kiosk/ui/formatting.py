@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from kiosk.core.calendar import PEOPLE_TZ
-from kiosk.core.i18n import N_, tr
+from kiosk.core.i18n import N_, labelled, tr
 from kiosk.core.session_views import Tracked
 from protocol.messages import Lang, MessageType
 
@@ -79,6 +79,19 @@ def ordinal(lang: Lang, n: int) -> str:
 
 def kind(lang: Lang, item: Tracked) -> str:
     return tr(lang, KINDS[item.type])
+
+
+def headline(lang: Lang, item: Tracked) -> str:
+    """ "Room booking: Discussion hall" (场地预约：党群议事厅); never an id for a name.
+
+    A Party member registration names its organisation once the hub has
+    accepted it; before that (or when refused) it says "this building's".
+    """
+    if item.subject is not None:
+        return labelled(lang, kind(lang, item), item.subject.pick(lang))
+    if item.type == MessageType.MEMBER_REGISTER:
+        return labelled(lang, kind(lang, item), tr(lang, "this building's Party organisation"))
+    return kind(lang, item)
 
 
 def state(lang: Lang, item: Tracked) -> str:

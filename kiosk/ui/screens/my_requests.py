@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from kivy.uix.widget import Widget
 
-from kiosk.core.i18n import labelled
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
-from kiosk.ui.formatting import kind, short_date, state, when
+from kiosk.ui.formatting import headline, short_date, state, when
 from kiosk.ui.screens.request import COLOURS
 from kiosk.ui.widgets import KButton, Panel, Text, column, screen, scrolling, secondary
 
@@ -36,7 +35,7 @@ def build(ctx: Ctx) -> Widget:
         inner = column(
             m,
             Text(
-                labelled(view.lang, kind(view.lang, item), ctx.name(item.subject)),
+                headline(view.lang, item),
                 m,
                 26,
                 bold=True,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from kivy.uix.widget import Widget
 
-from kiosk.core.i18n import labelled
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
-from kiosk.ui.formatting import kind, state, when
+from kiosk.ui.formatting import headline, state, when
 from kiosk.ui.widgets import KButton, Panel, Text, column, screen, scrolling, secondary
 
 COLOURS = {"pending": theme.AMBER, "ok": theme.GREEN, "rejected": theme.RED, "error": theme.RED}
@@ -21,7 +20,7 @@ def build(ctx: Ctx) -> Widget:
     if item is not None:
         lines.append(
             Text(
-                labelled(view.lang, kind(view.lang, item), ctx.name(item.subject)),
+                headline(view.lang, item),
                 m,
                 34,
                 bold=True,

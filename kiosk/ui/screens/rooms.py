@@ -21,7 +21,9 @@ def build(ctx: Ctx) -> Widget:
         return screen(m, t("Book a room"), body, [back])
     items = grid(m, 2)
     for room in rooms:
-        where = t("This station") if room.here else t("Nearby: {station}", station=room.station)
+        # The reference data names only this kiosk's station, so another one
+        # is "nearby" (its id, "st02", would mean nothing to a visitor).
+        where = t("This station") if room.here else t("Nearby station")
         label = f"{ctx.name(room.name)}\n{t('{n} seats', n=room.capacity)} · {where}"
         items.add_widget(
             KButton(
