@@ -9,6 +9,7 @@ is visible in review and a test checks every key a template uses exists.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 Lang = Literal["zh_CN", "en"]
 LANGS: tuple[Lang, ...] = ("zh_CN", "en")
 LANG_COOKIE = "lianxin_lang"
+MAX_DAYS = 9999  # longer than anything real; keeps a table cell short
 PEOPLE_TZ = ZoneInfo("Asia/Shanghai")
 Translate = Callable[[str], str]
 
@@ -49,8 +51,12 @@ def local_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def duration(seconds: float | None, lang: Lang) -> str:
-    """ "3 min", "2 h 5 min", "4 d" style, short enough for a table cell."""
-    if seconds is None:
+    """ "3 min", "2 h 5 min", "4 d" style, short enough for a table cell.
+
+    None, NaN and infinity (a kiosk's status may say anything) are "—";
+    more than ``MAX_DAYS`` days is shown as ">9999 d", not a 300-digit number.
+    """
+    if seconds is None or not math.isfinite(seconds):
         return "—"
     whole = int(abs(seconds))
     days, rest = divmod(whole, 86400)
@@ -58,7 +64,9 @@ def duration(seconds: float | None, lang: Lang) -> str:
     minutes, secs = divmod(rest, 60)
     units = ("天", "小时", "分", "秒") if lang == "zh_CN" else (" d", " h", " min", " s")
     sep = "" if lang == "zh_CN" else " "
-    if days:
+    if days > MAX_DAYS:
+        text = f">{MAX_DAYS}{units[0]}"
+    elif days:
         text = f"{days}{units[0]}{sep}{hours}{units[1]}" if hours else f"{days}{units[0]}"
     elif hours:
         text = f"{hours}{units[1]}{sep}{minutes}{units[2]}"
