@@ -27,7 +27,7 @@ from typing import Any, cast
 
 from pydantic_core import to_json
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.decisions import Outcome, decide
@@ -91,6 +91,27 @@ class Failed:
     """Handling raised: nothing of this request is stored; the kiosk will resend it."""
 
     error: Exception
+
+    @property
+    def unstorable(self) -> str | None:
+        """Why this request's own values can never be stored, or None (it may yet be).
+
+        A database that refuses a value (SQLSTATE class 22: out of range, too
+        long, a NUL) or a value that cannot be bound (an int beyond 64 bits)
+        refuses it on every resend: the worker answers such a request with a
+        refusal instead of leaving the kiosk to send it for ever. Anything
+        else (a lost connection, a full disk, a bug) stays a failure: the
+        kiosk keeps the request and sends it again later.
+        """
+        error = self.error
+        if isinstance(error, DataError):
+            return str(error.orig).strip().splitlines()[0]
+        if isinstance(error, StatementError) and not isinstance(error, DBAPIError):
+            bound = error.orig  # a value SQLAlchemy could not bind
+            return str(bound) if isinstance(bound, OverflowError | ValueError) else None
+        if isinstance(error, OverflowError):  # sqlite3 binding on the raw cursor (fast_sql)
+            return str(error)
+        return None
 
 
 Answer = Accepted | Failed

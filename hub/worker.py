@@ -31,8 +31,8 @@ from hub.rate_limit import KioskRateLimiter
 from hub.reply_window import ReplyWindow
 from hub.wording import message_for
 from protocol.codec import decode_kiosk_status, decode_request, encode
-from protocol.errors import ProtocolError
-from protocol.messages import Request
+from protocol.errors import ErrorCode, ProtocolError
+from protocol.messages import Lang, Request
 from protocol.mqtt import QOS, connect_async, correlation_properties, make_client
 from protocol.replies import HubStatus, Reply, ReplyStatus
 from protocol.topics import (
@@ -319,7 +319,14 @@ class HubWorker:
         crash_point("hub_after_commit")
         stored = StoredSummary(each=len(taken) <= LOG_EACH_UP_TO)
         for (item, request), answer in zip(taken, answers, strict=True):
-            if isinstance(answer, Failed):
+            if isinstance(answer, Failed) and answer.unstorable is not None:
+                refusal = ProtocolError(
+                    ErrorCode.BAD_SCHEMA,
+                    f"a value cannot be stored: {answer.unstorable}",
+                    request.id,
+                )
+                self._refuse(client, item.topic, refusal, item.correlation, request.lang)
+            elif isinstance(answer, Failed):
                 self._failed(request, answer)
             else:
                 self._reply(client, item, request, answer, stored)
@@ -413,8 +420,17 @@ class HubWorker:
             )
 
     def _refuse(
-        self, client: mqtt.Client, topic: str, error: ProtocolError, correlation: bytes | None
+        self,
+        client: mqtt.Client,
+        topic: str,
+        error: ProtocolError,
+        correlation: bytes | None,
+        lang: Lang = "zh_CN",
     ) -> None:
+        """Count, log and answer a request that will never be accepted as it is.
+
+        ``lang``: the request's language when it could be read, else Chinese.
+        """
         self._metrics.inc(REFUSED, code=error.code.value)
         where = parse_request_topic(topic)
         station = kiosk = None
@@ -442,7 +458,7 @@ class HubWorker:
             kiosk=kiosk,
             status=ReplyStatus.ERROR,
             code=error.code.value,
-            message=message_for(error.code.value, "zh_CN", error.message),
+            message=message_for(error.code.value, lang, error.message),
             hub_time=datetime.now(UTC),
         )
         self._publish_reply(

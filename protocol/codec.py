@@ -51,7 +51,22 @@ def decode_request(topic: str, payload: bytes) -> Request | ProtocolError:
         request: Request = model.model_validate_json(payload)
     except ValidationError:
         return _refusal(parsed_topic, payload)
+    if b"\\u0000" in payload and _holds_nul(json.loads(payload)):
+        # Valid JSON, but no database text column (PostgreSQL's) can hold it.
+        return ProtocolError(
+            ErrorCode.BAD_SCHEMA, "a text field holds a NUL character (\\u0000)", request.id
+        )
     return _on_its_topic(request, parsed_topic)
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _refusal(parsed_topic: RequestTopic, payload: bytes) -> Request | ProtocolError:

@@ -15,11 +15,12 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from protocol.ids import REQUEST_ID_PATTERN
 from protocol.sealing import SEALED_PATTERN
 from protocol.topics import NAME_PATTERN
+from protocol.wire_types import Counter, WireTime
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -56,7 +57,7 @@ class CredentialKind(enum.StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Credential(_Strict):
@@ -71,14 +72,14 @@ class CheckInBody(_Strict):
     purpose: Literal["visit", "activity"] = "visit"
     activity_id: ShortId | None = None
     reader_id: Annotated[str, Field(max_length=64)] = ""
-    read_at: AwareDatetime
+    read_at: WireTime
 
 
 class BookingCreateBody(_Strict):
     credential: Credential
     room_id: ShortId
-    start: AwareDatetime
-    end: AwareDatetime
+    start: WireTime
+    end: WireTime
     note: Annotated[str, Field(max_length=200)] = ""
 
 
@@ -134,8 +135,8 @@ class _Envelope(_Strict):
     id: RequestId
     station: StationId
     kiosk: KioskId
-    kiosk_time: AwareDatetime = Field(description="kiosk clock when sent; not trusted for rules")
-    seq: Annotated[int, Field(ge=1, description="per-kiosk sequence number, from 1")]
+    kiosk_time: WireTime = Field(description="kiosk clock when sent; not trusted for rules")
+    seq: Annotated[Counter, Field(description="per-kiosk sequence number, from 1")]
     lang: Lang = "zh_CN"
 
 

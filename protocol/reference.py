@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from protocol.messages import Credential, Lang, ShortId, StationId
+from protocol.wire_types import Counter, WireTime
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 Text = Annotated[str, Field(max_length=120)]
@@ -41,8 +42,8 @@ class Activity(_Strict):
     id: ShortId
     title_zh: Text
     title_en: Text
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: WireTime
+    ends_at: WireTime
     room_id: ShortId | None = None
     capacity: Annotated[int, Field(ge=0)]
     places_left: Annotated[int, Field(ge=0)]
@@ -63,8 +64,8 @@ class FreeSlot(_Strict):
     """A room's free slot a kiosk may offer: [start, end), one slot long."""
 
     room_id: ShortId
-    start: AwareDatetime
-    end: AwareDatetime
+    start: WireTime
+    end: WireTime
 
 
 class StationConfig(_Strict):
@@ -78,8 +79,8 @@ class _Snapshot(_Strict):
     v: Literal[1]
     type: Literal["reference"]
     station: StationId
-    version: Annotated[int, Field(ge=1, description="grows with every change")]
-    generated_at: AwareDatetime
+    version: Annotated[Counter, Field(description="grows with every change")]
+    generated_at: WireTime
 
 
 class RosterSnapshot(_Snapshot):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from protocol.messages import KioskId, RequestId, StationId
+from protocol.wire_types import WireTime
 
 JsonScalar = str | int | float | bool | None
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class ReplyStatus(enum.StrEnum):
@@ -40,7 +41,7 @@ class Reply(_Strict):
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="machine code")]
     message: Annotated[str, Field(max_length=500, description="for a person, in the kiosk's lang")]
     duplicate: bool = False
-    hub_time: AwareDatetime
+    hub_time: WireTime
     result: dict[str, JsonScalar] = Field(default_factory=dict)
 
 
@@ -55,7 +56,7 @@ class KioskStatus(_Strict):
     station: StationId
     kiosk: KioskId
     state: Literal["online", "offline"]
-    at: AwareDatetime
+    at: WireTime
     outbox_waiting: Annotated[int, Field(ge=0)] = 0
     oldest_waiting_s: Annotated[float, Field(ge=0)] | None = None
     reader: ReaderHealth = "none"
@@ -67,4 +68,4 @@ class HubStatus(_Strict):
     type: Literal["hub_status"]
     hub: Annotated[str, Field(max_length=64)]
     state: Literal["online", "offline"]
-    at: AwareDatetime
+    at: WireTime

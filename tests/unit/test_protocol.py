@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocol.codec import decode_reply, decode_request, decode_snapshot, encode
+from protocol.codec import (
+    decode_kiosk_status,
+    decode_reply,
+    decode_request,
+    decode_snapshot,
+    encode,
+)
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.messages import CheckInRequest
+from protocol.replies import KioskStatus
 from protocol.topics import parse_request_topic, request_topic
+from tests.kiosk.fixtures import reference_payloads
 from tests.system import envelopes
 
 TOPIC = request_topic("st01", "k1", "check_in")
@@ -121,3 +131,58 @@ def test_deeply_nested_json_is_a_clear_error() -> None:
     payload = b"[" * 5000 + b"]" * 5000
     error = decode_request(TOPIC, payload)
     assert isinstance(error, ProtocolError) and error.code == ErrorCode.BAD_JSON
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        (("seq",), 2**31, "seq: Input should be less than or equal to 2147483647"),
+        (("kiosk_time",), "9999-12-31T23:59:59-14:00", "kiosk_time: Value error, time must lie"),
+        (("body", "read_at"), "0001-01-01T00:00:00+14:00", "body.read_at: Value error, time"),
+        (("body", "credential", "value"), "3C00\u0000CE754C", "NUL character"),
+    ],
+)
+def test_values_no_database_could_store_are_refused_at_the_edge(
+    field: tuple[str, ...], value: object, said: str
+) -> None:
+    """Accepted, each of these failed to store on every resend: a kiosk sent it for ever."""
+    obj = json.loads(envelopes.check_in()[1])
+    *parents, last = field
+    holder = obj
+    for name in parents:
+        holder = holder[name]
+    holder[last] = value
+    error = decode_request(TOPIC, json.dumps(obj).encode())
+    assert isinstance(error, ProtocolError) and error.code == ErrorCode.BAD_SCHEMA
+    assert said in error.message and error.request_id == obj["id"]
+
+
+def test_a_nul_escaped_as_text_is_not_a_nul() -> None:
+    obj = json.loads(envelopes.check_in()[1])
+    obj["body"]["credential"]["value"] = "QR\\u0000"  # a backslash, then "u0000"
+    assert isinstance(decode_request(TOPIC, json.dumps(obj).encode()), CheckInRequest)
+
+
+def test_a_status_with_an_infinite_wait_is_refused() -> None:
+    status = KioskStatus(
+        v=1,
+        type="kiosk_status",
+        station="st01",
+        kiosk="k1",
+        state="online",
+        at=datetime.now(UTC),
+        outbox_waiting=0,
+        oldest_waiting_s=1.0,
+        reader="ok",
+        software="t",
+    )
+    payload = encode(status).replace(b'"oldest_waiting_s":1.0', b'"oldest_waiting_s":1e400')
+    error = decode_kiosk_status(payload)
+    assert isinstance(error, ProtocolError) and "oldest_waiting_s" in error.message
+
+
+def test_a_snapshot_version_beyond_the_hubs_counter_is_refused() -> None:
+    snapshot = json.loads(reference_payloads(datetime.now(UTC), running=False)[0])
+    snapshot["version"] = 2**64
+    error = decode_snapshot(json.dumps(snapshot).encode())
+    assert isinstance(error, ProtocolError) and "version" in error.message
