@@ -175,10 +175,23 @@ class HubLink:
         )
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
-        if msg.topic == self._reply_topic:
-            self._take_reply(bytes(msg.payload))
-        elif self._reference is not None:
-            self._take_reference(msg.topic, bytes(msg.payload))
+        """Take one message; whatever it makes fail is logged, never the end of the link.
+
+        This runs on the link thread, which also sends the outbox: if a
+        message could end it, the kiosk would go on recording scans and
+        never send them.
+        """
+        try:
+            if msg.topic == self._reply_topic:
+                self._take_reply(bytes(msg.payload))
+            elif self._reference is not None:
+                self._take_reference(msg.topic, bytes(msg.payload))
+        except Exception:
+            log.exception(
+                "could not take a message on %s",
+                msg.topic,
+                extra={"event": "message_failed", **self._context()},
+            )
 
     def _take_reference(self, topic: str, payload: bytes) -> None:
         assert self._reference is not None

@@ -6,14 +6,18 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from config.settings import BrokerSettings, KioskSettings, PacingSettings
 from devices.scan import CredentialKind, ScanEvent
 from kiosk.core.link import HubLink
 from kiosk.core.outbox import Outbox
+from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.requests import RequestWriter
 from lianxin.broker import BrokerProcess
 from protocol.replies import Reply
-from protocol.topics import kiosk_status_topic
+from protocol.topics import kiosk_status_topic, reference_topic
+from tests.kiosk.fixtures import reference_payloads
 from tests.system.stack import Stack
 from tests.waiting import wait_until
 
@@ -96,3 +100,39 @@ def test_the_running_link_prunes_answered_requests_past_retention_and_keeps_wait
 
     assert outbox.request_ids() == [recent, waiting]
     assert [entry.request_id for entry in outbox.waiting(10)] == [waiting]
+
+
+def test_a_message_the_kiosk_cannot_take_does_not_end_its_link(
+    stack: Stack, broker: BrokerProcess, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before, the exception ended the link thread: scans were recorded and never sent."""
+    stack.hub().start()
+    outbox = queued(tmp_path / "outbox.db", 1)
+    reference = ReferenceCache(tmp_path / "reference.db", "st01")
+    reference.close()  # every reference message now fails to be taken
+    link = HubLink(settings(broker, in_flight=4), outbox, reference=reference)
+    link.start()
+    try:
+        wait_until(lambda: outbox.counts().waiting == 0, 30, "the first request answered")
+        stack.probe().publish(
+            reference_topic("st01", "roster"), reference_payloads(datetime.now(UTC))[0]
+        )
+        wait_until(
+            lambda: any(getattr(r, "event", "") == "message_failed" for r in caplog.records),
+            10,
+            "the failure logged",
+        )
+        RequestWriter(outbox, "st01", "k1").check_in(
+            ScanEvent(
+                reader_id="k1-em4100",
+                kind=CredentialKind.RFID_EM4100,
+                credential="0000000099",
+                display="99",
+                read_at=datetime.now(UTC),
+            )
+        )
+        link.wake()
+        wait_until(lambda: outbox.counts().waiting == 0, 30, "a later request still sent")
+    finally:
+        link.stop()
+    assert outbox.counts().total == 2
