@@ -48,6 +48,11 @@ def short_date(lang: Lang, day: date) -> str:
     return tr(lang, "{mon} {d}", mon=tr(lang, MONTHS[day.month - 1]), d=day.day)
 
 
+def local_day(at: datetime) -> date:
+    """The calendar day ``at`` falls on for people here (stored times are UTC)."""
+    return at.astimezone(PEOPLE_TZ).date()
+
+
 def day_label(lang: Lang, day: date, today: date) -> str:
     """ "Today 29 Nov" / "Mon 30 Nov" (今天 11月29日 / 周一 11月30日)."""
     name = tr(lang, "Today") if day == today else tr(lang, WEEKDAYS[day.weekday()])
@@ -67,7 +72,14 @@ def long_date(lang: Lang, at: datetime) -> str:
 
 
 def when(lang: Lang, start: datetime, end: datetime) -> str:
-    return f"{short_date(lang, start.astimezone(PEOPLE_TZ).date())} {time_range(start, end)}"
+    return f"{short_date(lang, local_day(start))} {time_range(start, end)}"
+
+
+def stamp(lang: Lang, item: Tracked) -> str:
+    """When a request is for (a booking's slot), else the local day it was asked on."""
+    if item.start is not None and item.end is not None:
+        return when(lang, item.start, item.end)
+    return tr(lang, "asked on {day}", day=short_date(lang, local_day(item.created_at)))
 
 
 def ordinal(lang: Lang, n: int) -> str:

@@ -6,7 +6,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
-from kiosk.ui.formatting import headline, short_date, state, when
+from kiosk.ui.formatting import headline, stamp, state
 from kiosk.ui.screens.request import COLOURS
 from kiosk.ui.widgets import KButton, Panel, Text, column, screen, scrolling, secondary
 
@@ -27,11 +27,6 @@ def build(ctx: Ctx) -> Widget:
     cards: list[Widget] = []
     for item in view.my_requests:
         card = Panel(orientation="vertical", padding=m.px(14), spacing=m.px(4), size_hint_y=None)
-        stamp = (
-            when(view.lang, item.start, item.end)
-            if item.start and item.end
-            else t("asked on {day}", day=short_date(view.lang, item.created_at.date()))
-        )
         inner = column(
             m,
             Text(
@@ -40,7 +35,7 @@ def build(ctx: Ctx) -> Widget:
                 26,
                 bold=True,
             ),
-            Text(stamp, m, 22, color=theme.MUTED),
+            Text(stamp(view.lang, item), m, 22, color=theme.MUTED),
             Text(state(view.lang, item), m, 24, color=COLOURS[item.status]),
             spacing=4,
         )
