@@ -10,9 +10,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from hub.dashboard.bad_input import BAD_REQUESTS, invalid_request
 from hub.dashboard.context import DashboardContext
 from hub.dashboard.routes import (
     fleet,
@@ -52,6 +54,8 @@ def build_app(context: DashboardContext) -> FastAPI:
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    context.metrics.describe(BAD_REQUESTS, "Dashboard requests refused as invalid, by page")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: object) -> Response:

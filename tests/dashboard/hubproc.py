@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import requests
 
 from hub.dashboard.accounts_cli import create_staff_main
 from lianxin.broker import BrokerInfo, free_port
@@ -72,3 +75,39 @@ class DashboardHub:
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
+
+    def signed_in(self, user: str = ADMIN, password: str = ADMIN_PASSWORD) -> StaffClient:
+        """An HTTP client with a live session, signed in through the login form."""
+        client = requests.Session()
+        form = client.get(f"{self.url}/login", timeout=10).text
+        answer = client.post(
+            f"{self.url}/login",
+            data={"username": user, "password": password, "csrf_token": _csrf(form)},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert answer.status_code == 303, answer.text
+        page = client.get(f"{self.url}/account", timeout=10).text
+        return StaffClient(self.url, client, _csrf(page))
+
+
+@dataclass
+class StaffClient:
+    """A signed-in staff member's HTTP session and its CSRF token, for requests a form makes."""
+
+    url: str
+    http: requests.Session
+    csrf: str
+
+    def get(self, path: str) -> requests.Response:
+        return self.http.get(self.url + path, allow_redirects=False, timeout=10)
+
+    def post(self, path: str, **form: str) -> requests.Response:
+        data = {"csrf_token": self.csrf, **form}
+        return self.http.post(self.url + path, data=data, allow_redirects=False, timeout=10)
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, "no CSRF token on the page"
+    return found.group(1)

@@ -19,6 +19,7 @@ from hub.dashboard import audit
 from hub.dashboard.i18n import translator
 from hub.dashboard.identity import masked_names, short_credential
 from hub.dashboard.models import RegistrationReview
+from hub.dashboard.params import RowId
 from hub.dashboard.staff_sessions import Staff
 from hub.dashboard.web import Web, current_staff, now, render, request_lang, staff_for_change
 from hub.domain.records import MemberRegistration, Organisation, Visitor
@@ -74,7 +75,7 @@ def registrations_page(
 def confirm(
     request: Request,
     kind: Literal["visitor", "member"],
-    record_id: int,
+    record_id: RowId,
     staff: Annotated[Staff, Depends(staff_for_change)],
 ) -> Response:
     moment = now()

@@ -11,6 +11,7 @@ from hub.dashboard import audit
 from hub.dashboard.context import DashboardContext
 from hub.dashboard.export import headings, report_rows, to_csv, to_xlsx
 from hub.dashboard.i18n import translator
+from hub.dashboard.params import station_filter
 from hub.dashboard.reports import year_report
 from hub.dashboard.staff_sessions import Staff
 from hub.dashboard.web import Web, current_staff, now, render, request_lang
@@ -28,8 +29,8 @@ MEDIA = {
 def reports_page(
     request: Request,
     staff: Annotated[Staff, Depends(current_staff)],
+    station: Annotated[str, Depends(station_filter)],
     year: Year = None,
-    station: str = "",
 ) -> Response:
     context: DashboardContext = request.app.state.context
     moment = now()
@@ -76,10 +77,14 @@ def export_report(
     request: Request,
     kind: Literal["csv", "xlsx"],
     staff: Annotated[Staff, Depends(current_staff)],
+    station: Annotated[str, Depends(station_filter)],
     year: Year = None,
-    station: str = "",
 ) -> Response:
-    """A download; audited, since figures leave the hub with it."""
+    """A download; audited, since figures leave the hub with it.
+
+    ``station`` is checked against the hub's stations before anything is
+    audited: it goes into the file name, a response header.
+    """
     moment = now()
     shown = year or local_day(moment).year
     t = translator(request_lang(request))

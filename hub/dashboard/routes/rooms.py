@@ -7,7 +7,7 @@ booking's slot rows go, so the slot is bookable again at once, and the
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hub.dashboard import audit
 from hub.dashboard.context import DashboardContext
 from hub.dashboard.i18n import translator
+from hub.dashboard.params import RowId, ShownDay, station_filter, within_reach
 from hub.dashboard.rooms import calendar, may_cancel, may_mark_no_show
 from hub.dashboard.staff_change import staff_change
 from hub.dashboard.staff_sessions import Staff
@@ -31,15 +32,16 @@ router = APIRouter()
 def rooms_page(
     request: Request,
     staff: Annotated[Staff, Depends(current_staff)],
+    station: Annotated[str, Depends(station_filter)],
     *,
-    day: date | None = None,
+    day: ShownDay = None,
     view: Literal["day", "week"] = "week",
-    station: str = "",
     done: str = "",
 ) -> Response:
     context: DashboardContext = request.app.state.context
     moment = now()
-    shown = day or local_day(moment)
+    today = local_day(moment)
+    shown = day or today
     # A rolling week from the chosen day: staff plan forwards, whatever the weekday.
     step = timedelta(days=7 if view == "week" else 1)
     with Web.of(request).sessions() as session:
@@ -52,11 +54,11 @@ def rooms_page(
         cal=cal,
         view=view,
         day=shown,
-        previous=shown - step,
-        following=shown + step,
+        previous=shown - step if within_reach(shown - step, today) else None,
+        following=shown + step if within_reach(shown + step, today) else None,
         station=station,
         stations=[s.id for s in context.hub.stations],
-        today=local_day(moment),
+        today=today,
         message=t("done." + done) if done else "",
     )
 
@@ -64,7 +66,7 @@ def rooms_page(
 @router.post("/bookings/{booking_id}/{action}")
 def booking_action(
     request: Request,
-    booking_id: int,
+    booking_id: RowId,
     action: Literal["cancel", "no-show"],
     staff: Annotated[Staff, Depends(staff_for_change)],
     back: Annotated[str, Form()] = "/rooms",

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from hub.dashboard import audit
 from hub.dashboard.i18n import translator
 from hub.dashboard.identity import masked_names, short_credential
+from hub.dashboard.params import RowId
 from hub.dashboard.staff_sessions import Staff
 from hub.dashboard.web import Web, current_staff, now, render, request_lang, staff_for_change
 from hub.domain.records import ServiceItem, ServiceRequest, ServiceRequestStatus
@@ -68,7 +69,7 @@ def services_page(
 @router.post("/services/{request_id}/move")
 def move_request(
     request: Request,
-    request_id: int,
+    request_id: RowId,
     staff: Annotated[Staff, Depends(staff_for_change)],
     to: Annotated[ServiceRequestStatus, Form()],
     note: Annotated[str, Form(max_length=500)] = "",

@@ -12,6 +12,7 @@ from hub.dashboard import audit
 from hub.dashboard.accounts import create_account, set_password, verify_login
 from hub.dashboard.i18n import translator
 from hub.dashboard.models import Role, StaffAccount
+from hub.dashboard.params import RowId
 from hub.dashboard.staff_sessions import Staff, close_all_sessions
 from hub.dashboard.web import (
     Web,
@@ -78,7 +79,7 @@ def add_account(
 @router.post("/staff/{account_id}/active")
 def set_active(
     request: Request,
-    account_id: int,
+    account_id: RowId,
     staff: Annotated[Staff, Depends(admin_for_change)],
     active: Annotated[bool, Form()] = False,
 ) -> Response:

@@ -7,7 +7,7 @@ activity's row lock, exactly as a withdrawal at a kiosk would.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hub.dashboard import audit
 from hub.dashboard.context import DashboardContext
 from hub.dashboard.i18n import local_time, translator
+from hub.dashboard.params import ShownDay, within_reach
 from hub.dashboard.staff_change import staff_change
 from hub.dashboard.staff_sessions import Staff
 from hub.dashboard.today import activities_of_day, check_ins_of_day
@@ -31,11 +32,13 @@ router = APIRouter()
 def today_page(
     request: Request,
     staff: Annotated[Staff, Depends(current_staff)],
-    day: date | None = None,
+    day: ShownDay = None,
     done: str = "",
 ) -> Response:
     moment = now()
-    shown = day or local_day(moment)
+    today = local_day(moment)
+    shown = day or today
+    previous, following = shown - timedelta(days=1), shown + timedelta(days=1)
     t = translator(request_lang(request))
     with Web.of(request).sessions() as session:
         figures = check_ins_of_day(session, shown)
@@ -45,8 +48,8 @@ def today_page(
         "today.html",
         staff,
         day=shown,
-        previous=shown - timedelta(days=1),
-        following=shown + timedelta(days=1),
+        previous=previous if within_reach(previous, today) else None,
+        following=following if within_reach(following, today) else None,
         figures=figures,
         activities=activities,
         hour_chart=_hour_chart(figures.by_station_hour, t("today.chart_hours")),
