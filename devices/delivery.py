@@ -9,6 +9,7 @@ leave the kiosk deaf with nothing on screen to say so.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 from devices.dedupe import Deduplicator
@@ -16,6 +17,7 @@ from devices.reads import CredentialRead, ErrorCallback, ErrorCode, ReaderError
 from devices.scan import MAX_CREDENTIAL_CHARS, ScanCallback, ScanEvent
 
 logger = logging.getLogger(__name__)
+WARN_EVERY_S = 10.0
 
 
 class ScanDelivery:
@@ -31,6 +33,7 @@ class ScanDelivery:
         self.reader_id = reader_id
         self._dedupe = dedupe
         self._on_error = on_error
+        self._warned: dict[ErrorCode, tuple[float, int]] = {}  # code -> (last shown, not shown)
 
     def emit(self, read: CredentialRead, on_scan: ScanCallback) -> None:
         if len(read.credential) > MAX_CREDENTIAL_CHARS:
@@ -76,11 +79,30 @@ class ScanDelivery:
             self.report(ErrorCode.CARD, f"scan {read.display} was not taken: {exc}")
 
     def report(self, code: ErrorCode, reason: str) -> None:
-        logger.warning(
-            "%s error: %s",
-            code.value,
-            reason,
-            extra={"reader": self.reader_id, "event": f"{code.value}_error"},
-        )
+        """Hand the error on; log it, but one line per code per ``WARN_EVERY_S`` at most.
+
+        A reader with a loose cable can send hundreds of bad frames a
+        second: each is reported to ``on_error`` (which counts them), and
+        the log says how many it did not show.
+        """
+        now = time.monotonic()
+        shown_at, unshown = self._warned.get(code, (-WARN_EVERY_S, 0))
+        if now - shown_at >= WARN_EVERY_S:
+            self._warned[code] = (now, 0)
+            logger.warning(
+                "%s error: %s%s",
+                code.value,
+                reason,
+                f" ({unshown} more {code.value} errors not shown)" if unshown else "",
+                extra={"reader": self.reader_id, "event": f"{code.value}_error"},
+            )
+        else:
+            self._warned[code] = (shown_at, unshown + 1)
+            logger.debug(
+                "%s error: %s",
+                code.value,
+                reason,
+                extra={"reader": self.reader_id, "event": f"{code.value}_error"},
+            )
         if self._on_error is not None:
             self._on_error(ReaderError(self.reader_id, code, reason))

@@ -16,25 +16,31 @@ from config.lifecycle import freeze_startup_heap, wait_until_stopped
 from config.loader import resolve_path
 from config.settings import KioskSettings
 from devices.idhash import read_id_hash_key
+from devices.reads import ErrorCallback
 from devices.scan import ScanEvent, ScanSource
 from kiosk.core.link import HubLink
 from kiosk.core.outbox import Outbox
+from kiosk.core.reader_watch import ReaderWatch
 from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.requests import RequestWriter
 from kiosk.core.synthetic import SyntheticReader
-from protocol.replies import ReaderHealth
 from protocol.sealing import read_key
 
 log = logging.getLogger(__name__)
 READING_STOPPED = "reading.stopped"
-_HEALTH: dict[str, ReaderHealth] = {"ok": "ok", "missing": "missing", "error": "error"}
 
 
-def open_reader(settings: KioskSettings, config_path: Path, recorded: int = 0) -> ScanSource | None:
+def open_reader(
+    settings: KioskSettings,
+    config_path: Path,
+    recorded: int = 0,
+    on_error: ErrorCallback | None = None,
+) -> ScanSource | None:
     """The configured scan source, or None when no reader is attached.
 
     ``recorded`` is how many scans the outbox already holds: a synthetic
     reader with a fixed count resumes after a restart instead of starting over.
+    ``on_error`` hears each error a driver reports (see kiosk/core/reader_watch.py).
     """
     reader = settings.reader
     reader_id = f"{settings.kiosk}-{reader.driver}"
@@ -54,7 +60,12 @@ def open_reader(settings: KioskSettings, config_path: Path, recorded: int = 0) -
     if settings.id_hash_key_file:
         key = read_id_hash_key(resolve_path(config_path, settings.id_hash_key_file))
     return open_driver(
-        reader.driver, reader.port, reader_id=reader_id, id_hash_key=key, options=reader.options
+        reader.driver,
+        reader.port,
+        reader_id=reader_id,
+        id_hash_key=key,
+        options=reader.options,
+        on_error=on_error,
     )
 
 
@@ -65,11 +76,13 @@ def phone_key(settings: KioskSettings, config_path: Path) -> bytes | None:
     return read_key(resolve_path(config_path, settings.phone_key_file))
 
 
-def reader_health(reader: ScanSource | None) -> ReaderHealth:
-    """The reader's health as the status message spells it."""
-    if reader is None:
-        return "none"
-    return _HEALTH.get(reader.health, "error")
+def watched_reader(
+    settings: KioskSettings, config_path: Path, recorded: int = 0
+) -> tuple[ScanSource | None, ReaderWatch]:
+    """The configured reader, with the watch that counts its errors and judges its health."""
+    watch = ReaderWatch()
+    watch.reader = open_reader(settings, config_path, recorded, on_error=watch.on_error)
+    return watch.reader, watch
 
 
 def run_headless(
@@ -83,16 +96,18 @@ def run_headless(
     writer = RequestWriter(
         outbox, settings.station, settings.kiosk, phone_key=phone_key(settings, config_path)
     )
-    reader = open_reader(settings, config_path, recorded=outbox.counts().total)
+    reader, watch = watched_reader(settings, config_path, recorded=outbox.counts().total)
     link = HubLink(
         settings,
         outbox,
-        reader_health=lambda: reader_health(reader),
+        reader_health=lambda: watch.health,
+        reader_errors=lambda: watch.errors,
         reference=reference,
         software="lianxin-0.1",
     )
 
     def on_scan(scan: ScanEvent) -> None:
+        watch.on_scan()
         entry = writer.check_in(scan, lang=settings.default_lang)
         crash_point("kiosk_after_outbox_write")
         log.info(

@@ -60,6 +60,8 @@ class KioskStatus(_Strict):
     outbox_waiting: Annotated[int, Field(ge=0)] = 0
     oldest_waiting_s: Annotated[float, Field(ge=0)] | None = None
     reader: ReaderHealth = "none"
+    # Errors the reader reported since the kiosk started (bad frames, cards it could not use).
+    reader_errors: Annotated[int, Field(ge=0)] = 0
     software: Annotated[str, Field(max_length=32)] = ""
 
 

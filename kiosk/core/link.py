@@ -53,6 +53,7 @@ class HubLink:
         outbox: Outbox,
         *,
         reader_health: Callable[[], ReaderHealth] = lambda: "none",
+        reader_errors: Callable[[], int] = lambda: 0,
         on_reply: Callable[[Reply], None] | None = None,
         reference: ReferenceCache | None = None,
         software: str = "",
@@ -63,6 +64,7 @@ class HubLink:
         self._settings = settings
         self._outbox = outbox
         self._reader_health = reader_health
+        self._reader_errors = reader_errors
         self._on_reply = on_reply
         self._software = software
         self._status_topic = kiosk_status_topic(settings.station, settings.kiosk)
@@ -378,6 +380,7 @@ class HubLink:
             outbox_waiting=counts.waiting,
             oldest_waiting_s=oldest,
             reader=self._reader_health(),
+            reader_errors=self._reader_errors(),
             software=self._software,
         )
         return encode(status)

@@ -21,12 +21,13 @@ from devices.scan import ScanEvent, ScanSource
 from devices.wedge import WedgeReader
 from kiosk.core.history import RequestHistory
 from kiosk.core.outbox import Outbox
+from kiosk.core.reader_watch import ReaderWatch
 from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.requests import RequestWriter
 from kiosk.core.resync import ResyncingHubLink
 from kiosk.core.session import KioskSession
 from kiosk.core.session_views import Status
-from kiosk.headless import open_reader, phone_key, reader_health
+from kiosk.headless import phone_key, watched_reader
 from protocol.messages import Lang
 from protocol.replies import Reply
 
@@ -44,10 +45,14 @@ class KioskCore:
     reference: ReferenceCache
     history: RequestHistory
     link: ResyncingHubLink
-    reader: ScanSource | None
+    watch: ReaderWatch  # holds the reader, counts its errors
     session: KioskSession
     stop_reading: threading.Event = field(default_factory=threading.Event)
     reader_thread: threading.Thread | None = None
+
+    @property
+    def reader(self) -> ScanSource | None:
+        return self.watch.reader
 
     @property
     def push_key(self) -> WedgeReader | None:
@@ -75,6 +80,7 @@ class KioskCore:
 
     def _scanned(self, scan: ScanEvent) -> None:
         """Reader thread: the session writes the outbox first, then the UI hears of it."""
+        self.watch.on_scan()
         self.session.scan(scan)
         log.info(
             "scan taken",
@@ -98,7 +104,7 @@ def build_core(
     writer = RequestWriter(
         outbox, settings.station, settings.kiosk, phone_key=phone_key(settings, config_path)
     )
-    reader = open_reader(settings, config_path)
+    _, watch = watched_reader(settings, config_path)
     replies: list[KioskSession] = []
 
     def on_reply(reply: Reply) -> None:
@@ -108,16 +114,15 @@ def build_core(
     link = ResyncingHubLink(
         settings,
         outbox,
-        reader_health=lambda: reader_health(reader),
+        reader_health=lambda: watch.health,
+        reader_errors=lambda: watch.errors,
         on_reply=on_reply,
         reference=reference,
         software="lianxin-0.1",
     )
 
     def status() -> Status:
-        return Status(
-            online=link.connected, waiting=outbox.counts().waiting, reader=reader_health(reader)
-        )
+        return Status(online=link.connected, waiting=outbox.counts().waiting, reader=watch.health)
 
     session = KioskSession(
         station=settings.station,
@@ -134,7 +139,7 @@ def build_core(
         on_default_lang=lambda lang: _save_default_lang(data_dir, lang),
     )
     replies.append(session)
-    return KioskCore(settings, data_dir, outbox, reference, history, link, reader, session)
+    return KioskCore(settings, data_dir, outbox, reference, history, link, watch, session)
 
 
 def _pin_check(data_dir: Path) -> Callable[[str], bool]:

@@ -55,7 +55,9 @@ def test_queued_requests_drain_in_order_through_a_small_window_and_goodbye_is_re
     hub = stack.hub().start()
     outbox = queued(tmp_path / "outbox.db", 30)
     answered: list[Reply] = []
-    link = HubLink(settings(broker, in_flight=4), outbox, on_reply=answered.append)
+    link = HubLink(
+        settings(broker, in_flight=4), outbox, on_reply=answered.append, reader_errors=lambda: 3
+    )
     link.start()
     try:
         wait_until(lambda: outbox.counts().waiting == 0, 60, "all thirty answered")
@@ -69,6 +71,7 @@ def test_queued_requests_drain_in_order_through_a_small_window_and_goodbye_is_re
     status_topic = kiosk_status_topic("st01", "k1")
     statuses = wait_until(lambda: probe.on(status_topic), 10, "the retained status")
     assert statuses[-1]["state"] == "offline" and statuses[-1]["outbox_waiting"] == 0
+    assert statuses[-1]["reader_errors"] == 3  # the reader's misreads, for the dashboard
 
 
 def _answered_days_ago(path: Path, request_id: str, days: int) -> None:
