@@ -11,6 +11,7 @@ credential is the data bits as upper-case hex (6 digits for W26, 8 for W34).
 from __future__ import annotations
 
 import enum
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,10 +88,10 @@ def parse_line(line: bytes, fmt: OutputFormat, bits: int) -> WiegandCard | Frame
             return FrameError(f"frame has {card.bits} bits, configured for {bits}")
         return card
     base, limit = (16, bits) if fmt is OutputFormat.HEX else (10, bits - 2)
-    try:
-        value = int(text, base)
-    except ValueError:
+    digits = string.hexdigits if fmt is OutputFormat.HEX else string.digits
+    if not text or any(ch not in digits for ch in text):  # int() would take "1_2" and "0x1f"
         return FrameError(f"converter line is not a {fmt.value} number")
+    value = int(text, base)
     if value < 0 or value >= 1 << limit:
         return FrameError(f"value does not fit {limit} bits")
     if fmt is OutputFormat.HEX:

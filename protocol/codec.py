@@ -161,4 +161,10 @@ def _validate(model: type[M], payload: bytes, request_id: str | None) -> M | Pro
     try:
         return model.model_validate_json(payload)
     except ValidationError as exc:
-        return ProtocolError(ErrorCode.BAD_SCHEMA, describe_validation_error(exc), request_id)
+        # JSON Python's parser takes but pydantic's does not (a lone surrogate, \ud800).
+        code = (
+            ErrorCode.BAD_JSON
+            if exc.errors()[0]["type"] == "json_invalid"
+            else ErrorCode.BAD_SCHEMA
+        )
+        return ProtocolError(code, describe_validation_error(exc), request_id)

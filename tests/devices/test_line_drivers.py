@@ -136,3 +136,19 @@ def test_wiegand_size_mismatch_is_rejected():
     assert wiegand.parse_line(bits.encode(), wiegand.OutputFormat.BITS, 26) == FrameError(
         "frame has 34 bits, configured for 26"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "fmt"),
+    [
+        (b"1_2", wiegand.OutputFormat.DECIMAL),
+        (b"+12", wiegand.OutputFormat.DECIMAL),
+        (b"0x1f", wiegand.OutputFormat.HEX),
+        (b"1f_ff", wiegand.OutputFormat.HEX),
+    ],
+)
+def test_wiegand_numbers_are_plain_digits_only(line, fmt):
+    """int() takes underscores, signs and a 0x prefix; a converter never sends them."""
+    assert wiegand.parse_line(line, fmt, 26) == FrameError(
+        f"converter line is not a {fmt.value} number"
+    )

@@ -186,3 +186,10 @@ def test_a_snapshot_version_beyond_the_hubs_counter_is_refused() -> None:
     snapshot["version"] = 2**64
     error = decode_snapshot(json.dumps(snapshot).encode())
     assert isinstance(error, ProtocolError) and "version" in error.message
+
+
+def test_a_lone_surrogate_is_not_json() -> None:
+    """Python's json module takes \\ud800; no UTF-8 text can hold it."""
+    payload = envelopes.check_in()[1].replace(b'"3C00CE754C"', b'"3C00\\ud800"')
+    error = decode_request(TOPIC, payload)
+    assert isinstance(error, ProtocolError) and error.code == ErrorCode.BAD_JSON
