@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from devices.sim.pty import PtySimulator
+from kiosk.core.calendar import PEOPLE_TZ
 from lianxin.broker import BrokerInfo
-from tests.kiosk.fixtures import MEMBER_CARD
+from tests.kiosk.fixtures import KNOWN_CARD, MEMBER_CARD
 from tests.ui.kiosk_ui import KioskUI
 from tests.waiting import wait_until
 
@@ -47,3 +49,43 @@ def test_rooms_and_member_registration_show_no_raw_ids(
         "English on screen",
     )
     assert "Party member registration: this building's Party organisation" in english["texts"]
+
+
+def _swipe(ui: KioskUI, reader: PtySimulator, card: str) -> dict[str, object]:
+    """Present and take away ``card`` until the kiosk shows a new scan's result.
+
+    The reader takes the same card again only after its 3 s duplicate window.
+    """
+
+    def swiped() -> dict[str, object] | None:
+        reader.present(card)
+        reader.remove()
+        state = ui.state()
+        return state if state["screen"] == "result" else None
+
+    wait_until(swiped, 20, "a new swipe's result", poll=0.7)
+    return ui.wait_screen("result")
+
+
+def test_result_screen_names_the_kind_of_request_then_its_answer(
+    kiosk_ui: MakeUI, nobody: BrokerInfo, em4100: PtySimulator
+) -> None:
+    ui = kiosk_ui(nobody, reader_driver="em4100", reader_port=em4100.port_path)
+    ui.wait_screen("idle")
+    _swipe(ui, em4100, KNOWN_CARD)
+    ui.tap("menu.book")
+    ui.wait_screen("rooms")
+    ui.tap("room.st01-hall")
+    ui.wait_screen("slots")
+    tomorrow = (datetime.now(UTC).astimezone(PEOPLE_TZ) + timedelta(days=1)).date()
+    ui.tap(f"day.{tomorrow.isoformat()}")
+    ui.tap("slot.1000")
+    ui.wait_screen("confirm")
+    ui.tap("confirm")
+    ui.wait_screen("request")
+    ui.tap("done")
+    ui.wait_screen("idle")
+    texts = _swipe(ui, em4100, KNOWN_CARD)["texts"]
+    day = f"{tomorrow.month}月{tomorrow.day}日"
+    assert f"场地预约：党群议事厅 {day} 10:00–11:00" in texts, texts
+    assert "待确认：等待中心答复" in texts

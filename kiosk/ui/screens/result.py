@@ -5,11 +5,11 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.core.i18n import labelled
 from kiosk.core.session_views import Action, Recorded
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
-from kiosk.ui.formatting import kind, ordinal, state, when
+from kiosk.ui.formatting import headline, ordinal, state, when
+from kiosk.ui.screens.request import COLOURS
 from kiosk.ui.widgets import KButton, Panel, Text, column, scrolling, secondary
 
 
@@ -27,16 +27,16 @@ def build(ctx: Ctx) -> Widget:
             Text(_count(ctx, recorded), m, 28, color=_count_colour(recorded)),
         ]
     for item in view.recent:
-        subject = ctx.name(item.subject)
-        stamp = when(view.lang, item.start, item.end) if item.start and item.end else ""
+        # "Room booking: Discussion hall Dec 1 16:00–17:00", its answer on the line below.
+        what = headline(view.lang, item)
+        if item.start and item.end:
+            what += " " + when(view.lang, item.start, item.end)
         lines.append(
-            Text(
-                labelled(
-                    view.lang, f"{kind(view.lang, item)} {subject} {stamp}", state(view.lang, item)
-                ),
+            column(
                 m,
-                24,
-                color=theme.MUTED,
+                Text(what, m, 24, color=theme.MUTED),
+                Text(state(view.lang, item), m, 24, color=COLOURS[item.status]),
+                spacing=2,
             )
         )
     card.add_widget(scrolling(column(m, *lines)))
