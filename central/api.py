@@ -62,7 +62,11 @@ def create_app(context: CentralContext | None) -> FastAPI:
     )
     counters = Counters()
     app.state.context = context
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=MAX_BODY_BYTES,
+        on_refused=bad_requests.too_large(counters, MAX_BODY_BYTES),
+    )
     app.include_router(hub_router, prefix=API_PREFIX)
     app.include_router(admin_router, prefix=API_PREFIX + "/admin")
     app.add_exception_handler(OperationalError, _database_unavailable)

@@ -26,6 +26,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.types import Scope
 
 from central.metrics import BAD_REQUESTS, Counters
 
@@ -43,6 +44,7 @@ class Reason(enum.StrEnum):
     NOT_JSON = "not_json"  # a body that is not sent as application/json
     JSON_INVALID = "json_invalid"  # not UTF-8, not JSON, NaN/Infinity, nested too deeply
     SCHEMA = "schema"  # JSON, but not what the call takes (or a bad query / path value)
+    TOO_LARGE = "too_large"  # a body over the size limit (413)
 
 
 class StrictJsonRoute(APIRoute):
@@ -82,20 +84,34 @@ def install(counters: Counters) -> Callable[[Request, Exception], Coroutine[Any,
     async def refuse(request: Request, exc: Exception) -> Response:
         errors = exc.errors() if isinstance(exc, RequestValidationError) else []
         reason, detail = explain(errors)
-        caller = caller_of(request)
-        counters.inc(BAD_REQUESTS, caller=caller, reason=reason.value)
-        path = _clean(request.url.path)[:MAX_PATH_CHARS]  # a path is input too
-        log.warning(
-            "refused %s %s from %s: %s",
-            request.method,
-            path,
-            caller,
-            detail,
-            extra={"event": "central_bad_request", "hub": caller, "code": reason.value},
-        )
+        note(counters, request, reason, detail)
         return JSONResponse({"detail": detail}, status_code=422)
 
     return refuse
+
+
+def too_large(counters: Counters, max_bytes: int) -> Callable[[Scope], None]:
+    """The body limit's ``on_refused``: a 413 is logged and counted like a 422."""
+
+    def refused(scope: Scope) -> None:
+        note(counters, Request(scope), Reason.TOO_LARGE, f"request body over {max_bytes} bytes")
+
+    return refused
+
+
+def note(counters: Counters, request: Request, reason: Reason, detail: str) -> None:
+    """Count and log one refused request, naming its caller (never echoing its body)."""
+    caller = caller_of(request)
+    counters.inc(BAD_REQUESTS, caller=caller, reason=reason.value)
+    path = _clean(request.url.path)[:MAX_PATH_CHARS]  # a path is input too
+    log.warning(
+        "refused %s %s from %s: %s",
+        request.method,
+        path,
+        caller,
+        detail,
+        extra={"event": "central_bad_request", "hub": caller, "code": reason.value},
+    )
 
 
 def explain(errors: Sequence[Any]) -> tuple[Reason, str]:

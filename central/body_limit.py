@@ -2,12 +2,14 @@
 
 A pure ASGI middleware: it checks ``Content-Length`` up front and counts
 the bytes of a chunked body as they arrive, so a huge upload is cut off
-early instead of being read into memory.
+early instead of being read into memory. ``on_refused`` hears of each
+refusal (central logs and counts it with the other bad requests).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,9 +19,12 @@ class BodyTooLarge(Exception):
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, on_refused: Callable[[Scope], None] = lambda _: None
+    ) -> None:
         self._app = app
         self._max_bytes = max_bytes
+        self._on_refused = on_refused
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -27,6 +32,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self._max_bytes):
+            self._on_refused(scope)
             await _refuse(send, self._max_bytes)
             return
         received = 0
@@ -49,6 +55,7 @@ class BodyLimit:
         try:
             await self._app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
+            self._on_refused(scope)
             if not started:
                 await _refuse(send, self._max_bytes)
 

@@ -35,7 +35,10 @@ router = APIRouter(
     route_class=StrictJsonRoute,
     tags=["admin"],
     dependencies=[Depends(require_admin)],
-    responses={401: {"model": Problem, "description": "missing or wrong admin token"}},
+    responses={
+        401: {"model": Problem, "description": "missing or wrong admin token"},
+        422: {"model": Problem, "description": "a body, path or query value it cannot use"},
+    },
 )
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem}}
 EntryKey = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.:+=-]+$")]

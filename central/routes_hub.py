@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 router = APIRouter(
     route_class=StrictJsonRoute,
     tags=["hub"],
-    responses={401: {"model": Problem, "description": "missing or unknown bearer token"}},
+    responses={
+        401: {"model": Problem, "description": "missing or unknown bearer token"},
+        422: {"model": Problem, "description": "a body, path or query value it cannot use"},
+    },
 )
 Hub = Annotated[HubIdentity, Depends(require_hub)]
 BookingId = Annotated[int, Path(ge=1, le=2**31 - 1)]

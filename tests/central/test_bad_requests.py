@@ -95,3 +95,14 @@ def test_admin_bodies_are_parsed_as_strictly(live: Central) -> None:
     assert answer.status_code == 422
     assert isinstance(answer.json()["detail"], str)
     assert refused(live, "json_invalid", caller="admin") == before + 1
+
+
+def test_a_body_over_the_limit_is_counted_and_logged_too(live: Central) -> None:
+    before = refused(live, "too_large")
+    answer = post(live, "/events", b'{"items": [' + b" " * (17 * 1024 * 1024) + b"]}")
+    assert answer.status_code == 413
+    assert refused(live, "too_large") == before + 1
+    process = live.process
+    assert process is not None
+    line = f"from {live.hub_id}: request body over"
+    wait_until(lambda: line in process.log(), 10, "the refusal logged")
