@@ -40,6 +40,7 @@ class KioskRow:
     waiting: int
     oldest_waiting_s: float | None
     reader: str
+    reader_errors: int  # the reader's misreads since the kiosk started
     software: str
     clock_skew_s: float | None
 
@@ -77,6 +78,7 @@ def kiosk_rows(board: list[KioskHealth], now: datetime, offline_after_s: float) 
                 waiting=status.outbox_waiting,
                 oldest_waiting_s=status.oldest_waiting_s,
                 reader=status.reader,
+                reader_errors=status.reader_errors,
                 software=status.software,
                 clock_skew_s=health.clock_skew_s,
             )
