@@ -18,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import StationSettings
+from hub.domain.records import Visitor
 from hub.models import ReferenceVersion
 from hub.models import RosterEntry as RosterRow
 from protocol.codec import MAX_REFERENCE_BYTES, encode
+from protocol.masking import mask_name
 from protocol.messages import Credential, CredentialKind
 from protocol.reference import (
     ConfigSnapshot,
@@ -103,6 +105,12 @@ def _next_version(session: Session, name: str) -> int:
 def build_roster(
     session: Session, station: StationSettings, version: int, now: datetime
 ) -> RosterSnapshot:
+    """Central's people, then the visitors registered with a card at any station.
+
+    A visitor's card is recognised at the next swipe (greeted by the masked
+    name they gave) until the retention forgets the registration; a card
+    central also knows is central's person.
+    """
     rows = session.scalars(
         select(RosterRow).order_by(RosterRow.credential_kind, RosterRow.credential)
     ).all()
@@ -116,6 +124,24 @@ def build_roster(
         for row in rows
         if row.stations == "*" or station.id in row.stations.split(",")
     ]
+    known = {(row.credential_kind, row.credential) for row in rows}
+    visitors = session.execute(
+        select(Visitor.id, Visitor.credential_kind, Visitor.credential, Visitor.name)
+        .where(Visitor.credential.is_not(None), Visitor.name != "")
+        .order_by(Visitor.id)
+    ).all()
+    for visitor_id, kind, value, name in visitors:
+        if kind is None or value is None or (kind, value) in known:
+            continue
+        known.add((kind, value))  # the first registration of a card stands
+        items.append(
+            RosterEntry(
+                credential=Credential(kind=CredentialKind(kind), value=value),
+                person_id=f"V-{visitor_id}",
+                masked_name=mask_name(name),
+                member=False,
+            )
+        )
     return RosterSnapshot(
         v=1,
         type="reference",

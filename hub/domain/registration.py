@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hub.domain.changes import mark_changed
 from hub.domain.clock import local_day
 from hub.domain.outcome import Code, Outcome, ok, rejected
 from hub.domain.records import MemberRegistration, Organisation, Visitor
@@ -30,6 +31,8 @@ def register_visitor(session: Session, request: VisitorRegisterRequest, now: dat
     )
     session.add(row)
     session.flush()
+    if row.credential is not None:  # the card is known from now on (hub/reference.py)
+        mark_changed(session, "roster")
     return ok(Code.VISITOR_REGISTERED, {"visitor_id": row.id})
 
 

@@ -8,7 +8,8 @@ what the centre counts (room, activity, service, station, times, status):
   the credential goes, as for check-ins; the note a person typed goes too;
 - service requests staff finished (done or declined): the credential and
   both notes go; an open request stays whole until staff close it;
-- visitor registrations: name, phone and card go after ``visitor_days``
+- visitor registrations: name, phone and card (so the card leaves the
+  kiosks' roster) go after ``visitor_days``
   (default and most 365): the kiosk's consent notice promises "at most one
   year" (kiosk/ui/screens/visitor.py);
 - the per-person quota locks (``booking_holders``) of people with no
@@ -31,6 +32,7 @@ from sqlalchemy import Integer, String, cast, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from config.settings import RetentionSettings
+from hub.domain.changes import mark_changed
 from hub.domain.models import Booking, BookingHolder
 from hub.domain.records import Activity, Attendance, ServiceRequest, Signup, Visitor
 from hub.models import ANONYMISED
@@ -91,7 +93,8 @@ def anonymise_finished_service_requests(
 
 
 def forget_old_visitors(session: Session, now: datetime, settings: RetentionSettings) -> int:
-    return _changed(
+    """Their cards leave the kiosks' roster with them (hub/reference.py)."""
+    forgotten = _changed(
         session,
         update(Visitor)
         .where(
@@ -100,6 +103,9 @@ def forget_old_visitors(session: Session, now: datetime, settings: RetentionSett
         )
         .values(name="", phone_sealed="", phone_masked="", credential_kind=None, credential=None),
     )
+    if forgotten:
+        mark_changed(session, "roster")
+    return forgotten
 
 
 def delete_unused_quota_locks(

@@ -14,7 +14,14 @@ def test_masked_id_keeps_four_and_four():
 
 @pytest.mark.parametrize(
     ("name", "masked"),
-    [("张三明", "张*明"), ("张三", "张*"), ("欧阳娜娜", "欧**娜"), ("张", "*"), ("", "")],
+    [
+        ("张三明", "张*明"),
+        ("张三", "张*"),
+        ("欧阳娜娜", "欧**娜"),
+        ("张", "*"),
+        ("", ""),
+        ("A" + "b" * 28 + "Z", "A" + "*" * 18 + "Z"),  # at most 20, as a roster entry holds
+    ],
 )
 def test_mask_name(name: str, masked: str):
     assert mask_name(name) == masked

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from config.settings import RetentionSettings
+from config.settings import RetentionSettings, StationSettings
 from hub.domain.models import Booking, BookingHolder
 from hub.domain.records import (
     Attendance,
@@ -25,8 +25,10 @@ from hub.domain.records import (
     Signup,
     Visitor,
 )
+from hub.domain.refresh import ReferenceRefresher
 from hub.domain.service_request import move
 from hub.models import ANONYMISED
+from hub.reference import build_roster
 from hub.retention import RetentionJob
 from protocol.messages import (
     MemberRegisterRequest,
@@ -36,9 +38,11 @@ from protocol.messages import (
 )
 from protocol.sealing import new_key_pair, seal
 from tests.domain.harness import Domain, local
+from tests.waiting import wait_until
 
 ANN, BO = "AAAAAAAAAA", "BBBBBBBBBB"
 SETTINGS = RetentionSettings(personal_data_days=400, visitor_days=365)
+ST01 = StationSettings(id="st01", name_zh="金融大厦站", name_en="Finance Tower")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -153,3 +157,29 @@ def test_old_records_lose_the_person_and_keep_the_counts(domain: Domain) -> None
     start = domain.clock.now.replace(hour=16, minute=0)
     assert domain.book(start, start + timedelta(hours=1), card=ANN).status == "ok"
     assert domain.count(BookingHolder) == 1
+
+
+def _roster_cards(domain: Domain) -> dict[str, str]:
+    with domain.sessions() as session:
+        roster = build_roster(session, ST01, 1, domain.clock())
+    return {item.credential.value: item.masked_name for item in roster.items}
+
+
+def test_a_visitors_card_is_known_until_the_visitor_is_forgotten(domain: Domain) -> None:
+    """Before, a visitor who registered with a card was 'not recognised' at the next swipe."""
+    published: list[str] = []
+    refresher = ReferenceRefresher(published.append)
+    refresher.attach(domain.sessions)
+    try:
+        _visitor(domain)  # registers with card BO
+        wait_until(lambda: "roster" in published, 10, "the roster republished")
+        assert _roster_cards(domain)[BO] == "L****a"  # the name they gave, masked
+        published.clear()
+
+        changed = _run(domain, 366)
+
+        assert changed["visitors"] == 1
+        wait_until(lambda: "roster" in published, 10, "the roster republished again")
+        assert BO not in _roster_cards(domain)
+    finally:
+        refresher.stop()
