@@ -10,6 +10,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from config.settings import CentralSettings, HubSettings, KioskSettings
+from protocol.sealing import read_key
 
 S = TypeVar("S", bound=BaseModel)
 # A key named ``*_file`` names a file its role reads at start; these the role makes itself.
@@ -126,6 +127,12 @@ def _file_problems(settings: BaseModel, config_path: Path) -> Iterator[tuple[str
                     pass
             except OSError as exc:
                 yield key, f"cannot read file {file}: {exc.strerror}"
+                continue
+            if key == "phone_key_file":
+                try:
+                    read_key(file)
+                except ValueError:
+                    yield key, f"{file} does not hold a key in hex (lianxin provision writes one)"
 
 
 def _file_keys(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, str]]:

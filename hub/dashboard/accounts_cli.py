@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from config.loader import ConfigError, load_settings
+from config.loader import ConfigError, check_settings, load_settings
 from config.settings import HubSettings
 from hub.dashboard.accounts import create_account
 from hub.dashboard.audit import record
@@ -32,6 +32,7 @@ def create_staff_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config, HubSettings)
+        check_settings(settings, args.config)  # before a database is made or migrated
     except ConfigError as exc:
         print(f"lianxin hub create-staff: {exc}", file=sys.stderr)
         return 2

@@ -121,6 +121,22 @@ def test_a_missing_file_named_in_the_config_is_a_config_error(tmp_path: Path, ca
     assert list(tmp_path.iterdir()) == [config]
 
 
+@pytest.mark.parametrize("role", ["kiosk", "hub"])
+def test_a_phone_key_file_without_a_key_is_a_config_error(tmp_path: Path, role: str) -> None:
+    config = tmp_path / f"{role}.toml"
+    head = 'station = "st01"\nkiosk = "k1"\n' if role == "kiosk" else ""
+    config.write_text(head + 'phone_key_file = "phone.key"\n', encoding="utf-8")
+    key = tmp_path / "phone.key"
+    key.write_text("-----BEGIN PRIVATE KEY----- not hex\n", encoding="utf-8")
+    result = _run(role, config)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"lianxin {role}: config error in {config}: key 'phone_key_file': "
+        f"{key} does not hold a key in hex (lianxin provision writes one)"
+    )
+    assert sorted(tmp_path.iterdir()) == sorted([config, key])
+
+
 HUB_CASES = {
     "not_a_url": (
         'database_url = "notaurl"\n',
@@ -168,3 +184,25 @@ def test_unreadable_hub_config_names_the_file(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         f"lianxin hub: config error in {missing}: cannot read file: No such file or directory"
     )
+
+
+def test_create_staff_with_a_bad_database_url_gives_one_line_and_makes_nothing(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text('database_url = "notaurl"\n', encoding="utf-8")
+    command = ["hub", "create-staff", "--config", str(config), "--user", "wang"]
+    result = subprocess.run(
+        [sys.executable, "-m", "lianxin", *command],
+        input="a long enough secret\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"lianxin hub create-staff: config error in {config}: key 'database_url': expected"
+    )
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == [config]
