@@ -49,6 +49,16 @@ class Metrics:
         nearest = min(TEXT_SIZES, key=lambda step: (abs(step - wanted), -step))  # ties: larger
         return round(nearest * self.unit)
 
+    def steps_down(self, size: float, floor: float) -> list[float]:
+        """``font(size)`` then each smaller size of the set down to ``floor``, largest first.
+
+        The sizes a text may step down through to fit a short window; ``floor``
+        is a size of the set before scaling, whatever the text mode.
+        """
+        top = min(TEXT_SIZES, key=lambda step: (abs(step - size * self.text), -step))
+        steps = [step for step in sorted(TEXT_SIZES, reverse=True) if floor <= step <= top]
+        return [round(step * self.unit) for step in steps]
+
     def px(self, size: float) -> float:
         """A layout size (padding, spacing, target height) that grows with text."""
         return round(size * self.unit * (1 + (self.text - 1) * 0.7))

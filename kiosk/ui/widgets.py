@@ -139,6 +139,24 @@ def secondary(text: str, m: Metrics, on_press: Callable[[], None] | None, **kw: 
     return KButton(text, m, on_press, fill=theme.GREY_BUTTON, color=theme.INK, **kw)
 
 
+def fitting_row(m: Metrics, *buttons: KButton, spacing: float = 14) -> BoxLayout:
+    """Buttons side by side, the row as tall as the tallest one's wrapped text needs.
+
+    At least a finger's height; large text or a narrow portrait panel may
+    wrap a label onto a second line, and the row grows instead of letting it spill.
+    """
+    row = BoxLayout(spacing=m.px(spacing), size_hint_y=None, height=m.target)
+
+    def fit(*_args: object) -> None:
+        row.height = max([m.target, *(button.needed_height for button in buttons)])
+
+    for button in buttons:
+        button.size_hint_y = 1
+        button.bind(texture_size=fit)
+        row.add_widget(button)
+    return row
+
+
 class Panel(BoxLayout):  # type: ignore[misc]
     """A white card with padding; background drawn in widgets.kv."""
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from devices.sim.pty import PtySimulator
 from lianxin.broker import BrokerInfo
 from tests.kiosk.fixtures import KNOWN_CARD
 from tests.ui.kiosk_ui import KioskUI
+from tests.waiting import wait_until
 
 MakeUI = Callable[..., KioskUI]
+PROMPT = {"zh_CN": "请刷卡或刷身份证", "en": "Swipe your card or ID card"}
+QR_LINE = {"zh_CN": "或在读卡器上扫描二维码", "en": "or scan your QR code on the reader"}
 
 
 def _label(labels: list[dict[str, Any]], text: str) -> dict[str, Any]:
@@ -33,3 +38,43 @@ def test_purpose_greets_and_asks_on_separate_lines_in_sharp_text(
     for label in labels:
         x, y = label["text_box"][:2]
         assert (x, y) == (round(x), round(y)), label
+
+
+def _inside(label: dict[str, Any]) -> bool:
+    x, y, w, h = label["box"]
+    tx, ty, tw, th = label["text_box"]
+    return x <= tx and tx + tw <= x + w and y <= ty and ty + th <= y + h
+
+
+def _large_text_idle(ui: KioskUI, lang: str) -> list[dict[str, Any]]:
+    ui.wait_screen("idle")
+    ui.tap("large_text")
+    wait_until(lambda: ui.state()["large_text"], 10, "large text")
+    if lang == "en":
+        ui.tap("lang")
+    state = wait_until(
+        lambda: (s := ui.state())["lang"] == lang and s["rendered_version"] == s["version"] and s,
+        10,
+        f"idle in {lang}",
+    )
+    assert state["screen"] == "idle"
+    return ui.layout()
+
+
+@pytest.mark.parametrize(
+    ("size", "lang"), [("800x480", "en"), ("800x480", "zh_CN"), ("800x1280", "zh_CN")]
+)
+def test_large_text_idle_keeps_every_label_inside_its_button(
+    kiosk_ui: MakeUI, nobody: BrokerInfo, size: str, lang: str
+) -> None:
+    ui = kiosk_ui(nobody, size=size)
+    labels = _large_text_idle(ui, lang)
+    menu = [label for label in labels if label["kid"].startswith("menu.")]
+    assert len(menu) == 4
+    spilled = [label["text"] for label in menu if not _inside(label)]
+    assert spilled == []
+    # The prompt's two lines do not run into each other.
+    heading = labels[[label["text"] for label in labels].index(PROMPT[lang])]
+    below = [label for label in labels if label["text"] == QR_LINE[lang]]
+    if below:
+        assert heading["text_box"][1] >= below[0]["text_box"][1] + below[0]["text_box"][3]

@@ -31,3 +31,12 @@ def test_any_requested_size_lands_on_the_list(size: float, text: float) -> None:
 def test_a_small_panel_scales_the_list_down() -> None:
     panel = Metrics(unit=0.7)
     assert {panel.font(size) for size in TEXT_SIZES} == {round(0.7 * s) for s in TEXT_SIZES}
+
+
+def test_a_text_steps_down_through_the_same_sizes_from_its_own() -> None:
+    for metrics in (NORMAL, BIG, Metrics(unit=0.7, text=LARGE)):
+        steps = metrics.steps_down(48, floor=30)
+        assert steps[0] == metrics.font(48)
+        assert steps == sorted(steps, reverse=True)
+        assert steps[-1] == round(30 * metrics.unit)
+        assert set(steps) <= {round(size * metrics.unit) for size in TEXT_SIZES}

@@ -9,73 +9,87 @@ from kiosk.core.session_views import Action
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import time_range
-from kiosk.ui.widgets import KButton, Panel, Text, column, scrolling, secondary
+from kiosk.ui.widgets import KButton, Panel, Text, column, fitting_row, scrolling, secondary
 
 
 def build(ctx: Ctx) -> Widget:
     m, t = ctx.m, ctx.t
     body = BoxLayout(padding=m.px(24), spacing=m.px(24))
     left = BoxLayout(orientation="vertical", spacing=m.px(16), size_hint_x=0.58)
-    prompt = Panel(orientation="vertical", padding=m.px(24), spacing=m.px(10), fill=theme.RED)
-    prompt.add_widget(
-        Text(
-            t("Swipe your card or ID card"),
-            m,
-            48,
-            bold=True,
-            color=theme.WHITE,
-            halign="center",
-            size_hint_y=1,
-        )
-    )
-    prompt.add_widget(
-        Text(
-            t("or scan your QR code on the reader"),
-            m,
-            30,
-            color=theme.GOLD,
-            halign="center",
-            size_hint_y=1,
-        )
-    )
+    prompt = _Prompt(ctx)
     left.add_widget(prompt)
-    menu = BoxLayout(
-        spacing=m.px(14), size_hint_y=None, height=m.target * 2 + m.px(14), orientation="vertical"
-    )
-    row1 = BoxLayout(spacing=m.px(14))
-    row1.add_widget(
-        KButton(t("Book a room"), m, ctx.do("open", Action.BOOK), kid="menu.book", size_hint_y=1)
-    )
-    row1.add_widget(
-        KButton(
-            t("Activities"),
+    # Rows as tall as their labels need: large text or a portrait panel wraps
+    # "First visit? Register" onto two lines, which must stay inside the button.
+    menu = column(
+        m,
+        fitting_row(
             m,
-            ctx.do("open", Action.ACTIVITIES),
-            kid="menu.activities",
-            size_hint_y=1,
-        )
-    )
-    row2 = BoxLayout(spacing=m.px(14))
-    row2.add_widget(
-        KButton(
-            t("Services"), m, ctx.do("open", Action.SERVICES), kid="menu.services", size_hint_y=1
-        )
-    )
-    row2.add_widget(
-        secondary(
-            t("First visit? Register"),
+            KButton(t("Book a room"), m, ctx.do("open", Action.BOOK), kid="menu.book"),
+            KButton(t("Activities"), m, ctx.do("open", Action.ACTIVITIES), kid="menu.activities"),
+        ),
+        fitting_row(
             m,
-            ctx.do("open", Action.VISITOR),
-            kid="menu.visitor",
-            size_hint_y=1,
-        )
+            KButton(t("Services"), m, ctx.do("open", Action.SERVICES), kid="menu.services"),
+            secondary(
+                t("First visit? Register"), m, ctx.do("open", Action.VISITOR), kid="menu.visitor"
+            ),
+        ),
     )
-    menu.add_widget(row1)
-    menu.add_widget(row2)
     left.add_widget(menu)
     body.add_widget(left)
     body.add_widget(_today(ctx))
     return body
+
+
+class _Prompt(Panel):
+    """The call to swipe, centred in what the menu rows leave of the column.
+
+    Menu rows grow for large text, so in a short window (a 7" panel) the
+    heading and the QR line step down a text size at a time together rather
+    than run into each other; when even that is too tall the QR line gives way.
+    """
+
+    def __init__(self, ctx: Ctx) -> None:
+        m, t = ctx.m, ctx.t
+        super().__init__(orientation="vertical", padding=m.px(24), spacing=m.px(10), fill=theme.RED)
+        self._heading_sizes = m.steps_down(48, floor=30)
+        self._line_sizes = m.steps_down(30, floor=22)
+        self._heading = Text(
+            t("Swipe your card or ID card"), m, 48, bold=True, color=theme.WHITE, halign="center"
+        )
+        self._line = Text(
+            t("or scan your QR code on the reader"), m, 30, color=theme.GOLD, halign="center"
+        )
+        for child in (Widget(), self._heading, self._line, Widget()):
+            self.add_widget(child)
+        self.bind(size=self._fit)
+
+    def _fit(self, *_args: object) -> None:
+        # Measured now, at this width: the labels' own layout comes a frame later.
+        inner = max(1.0, self.width - self.padding[0] - self.padding[2])
+        self._heading.text_size = self._line.text_size = (inner, None)
+        if self._line.parent is None:
+            self.add_widget(self._line, index=1)
+        headings, lines = self._heading_sizes, self._line_sizes
+        for step in range(max(len(headings), len(lines))):  # in step: the heading stays larger
+            heading, line = headings[min(step, len(headings) - 1)], lines[min(step, len(lines) - 1)]
+            if self._fits(heading, line):
+                return
+        self.remove_widget(self._line)
+        for heading in headings:
+            if self._fits(heading, None):
+                return
+
+    def _fits(self, heading: float, line: float | None) -> bool:
+        room = self.height - self.padding[1] - self.padding[3] - 3 * self.spacing
+        self._heading.font_size = heading
+        self._heading.texture_update()
+        room -= self._heading.texture_size[1]
+        if line is not None:
+            self._line.font_size = line
+            self._line.texture_update()
+            room -= self._line.texture_size[1]
+        return room >= 0
 
 
 def _today(ctx: Ctx) -> Widget:
