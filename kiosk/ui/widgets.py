@@ -192,6 +192,10 @@ def screen(
     heading = Text(title, m, 40, bold=True, color=title_color)
     frame.add_widget(heading)
     frame.add_widget(body)
+    if body.size_hint_y is None:
+        # A body only as tall as its text (a "no data yet" message) stays under
+        # the title: the space left over goes below it, not above the title.
+        frame.add_widget(Widget())
     if actions:
         row = BoxLayout(spacing=m.px(16), size_hint_y=None, height=m.target)
         for action in actions:

@@ -78,3 +78,20 @@ def test_large_text_idle_keeps_every_label_inside_its_button(
     below = [label for label in labels if label["text"] == QR_LINE[lang]]
     if below:
         assert heading["text_box"][1] >= below[0]["text_box"][1] + below[0]["text_box"][3]
+
+
+def test_a_no_data_message_sits_under_its_title_not_above_back(
+    kiosk_ui: MakeUI, nobody: BrokerInfo, em4100: PtySimulator
+) -> None:
+    ui = kiosk_ui(nobody, reader_driver="em4100", reader_port=em4100.port_path)
+    ui.wait_screen("idle")
+    em4100.present(KNOWN_CARD)
+    ui.wait_screen("result")
+    ui.tap("menu.services")  # this kiosk has no service catalogue yet
+    ui.wait_screen("services")
+    labels = ui.layout()
+    title, message = _label(labels, "红色代办"), _label(labels, "代办服务目录尚未同步。")
+    back = next(label for label in labels if label["kid"] == "back")
+    gap_below_title = title["box"][1] - (message["box"][1] + message["box"][3])
+    assert 0 <= gap_below_title <= 40
+    assert message["box"][1] - (back["box"][1] + back["box"][3]) > 200  # the room is below
