@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kivy.properties import ColorProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
@@ -90,6 +90,41 @@ class KButton(Button):  # type: ignore[misc]
     def on_release(self) -> None:
         if self._action is not None:
             self._action()
+
+
+class Tick(KButton):
+    """A tick box and its label, on a button: the box is drawn (widgets.kv), no glyph.
+
+    The label is left unwrapped and padded on its left for the box, so the
+    box and the words stay together in the middle of the button.
+    """
+
+    checked = BooleanProperty(False)
+    box = NumericProperty(0)  # the box's side, in pixels
+
+    def __init__(
+        self,
+        text: str,
+        m: Metrics,
+        on_press: Callable[[], None] | None,
+        *,
+        checked: bool,
+        kid: str = "",
+    ) -> None:
+        super().__init__(
+            text,
+            m,
+            on_press,
+            kid=kid,
+            fill=theme.GREEN if checked else theme.CARD,
+            color=theme.WHITE if checked else theme.INK,
+        )
+        self.checked = checked
+        self.box = round(self.font_size * 0.9)
+        self.padding = [self.box + round(self.font_size * 0.4), 0, 0, 0]
+
+    def _wrap(self, *_args: object) -> None:
+        return None  # "I agree" is short: one line, the box beside it
 
 
 class Field(KButton):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from devices.sim.pty import PtySimulator
 from kiosk.core.calendar import PEOPLE_TZ
 from lianxin.broker import BrokerInfo
-from tests.kiosk.fixtures import KNOWN_CARD, MEMBER_CARD
+from tests.kiosk.fixtures import KNOWN_CARD, MEMBER_CARD, UNKNOWN_CARD
 from tests.ui.kiosk_ui import KioskUI
 from tests.waiting import wait_until
 
@@ -89,3 +89,31 @@ def test_result_screen_names_the_kind_of_request_then_its_answer(
     day = f"{tomorrow.month}月{tomorrow.day}日"
     assert f"场地预约：党群议事厅 {day} 10:00–11:00" in texts, texts
     assert "待确认：等待中心答复" in texts
+
+
+def test_a_phone_number_of_too_few_digits_is_called_too_short(
+    kiosk_ui: MakeUI, nobody: BrokerInfo, em4100: PtySimulator
+) -> None:
+    ui = kiosk_ui(nobody, reader_driver="em4100", reader_port=em4100.port_path)
+    ui.wait_screen("idle")
+    em4100.present(UNKNOWN_CARD)
+    ui.wait_screen("unknown")
+    ui.tap("menu.visitor")
+    ui.wait_screen("visitor")
+    for key in ("kb_name.L", "kb_name.I", "kb_phone.1", "kb_phone.3", "kb_phone.8", "kb_phone.0"):
+        ui.tap(key)
+    wait_until(lambda: "1380▏" in ui.state()["texts"], 10, "the phone typed")
+    before = ui.state()["version"]
+    ui.tap("consent")
+    wait_until(
+        lambda: (s := ui.state())["version"] > before and s["rendered_version"] == s["version"],
+        10,
+        "consent ticked",
+    )
+    ui.tap("submit")
+    texts = wait_until(
+        lambda: "手机号码位数不够，请输入完整号码" in (t := ui.state()["texts"]) and t,
+        10,
+        "the length message",
+    )
+    assert "请输入手机号码（仅数字）" not in texts

@@ -9,7 +9,7 @@ from kiosk.core.i18n import N_
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.keyboard import Keyboard
-from kiosk.ui.widgets import Field, KButton, Text, column, screen, scrolling, secondary
+from kiosk.ui.widgets import Field, KButton, Text, Tick, column, screen, scrolling, secondary
 
 ERRORS = {
     "name_required": N_("Please enter your name"),
@@ -18,6 +18,8 @@ ERRORS = {
     "unavailable": N_("Visitor registration is not set up at this kiosk; please ask staff"),
     "consent_required": N_("Please read the notice and tick your consent"),
 }
+PHONE_TOO_SHORT = N_("Phone number too short: enter every digit")
+PHONE_KEYS = 15  # the phone keyboard takes no more digits than this
 
 
 LABELS = {"name": N_("Name (pinyin or Latin letters)"), "phone": N_("Mobile phone")}
@@ -41,20 +43,18 @@ def build(ctx: Ctx) -> Widget:
         if form.error:
             body.add_widget(_error(ctx))
         body.add_widget(_notice(ctx))
-    tick = "√ " if form.consent else ""
-    consent = KButton(
-        tick + t("I agree"),
+    consent = Tick(
+        t("I agree"),
         m,
         lambda: session.set_visitor(consent=not form.consent),  # type: ignore[attr-defined]
+        checked=form.consent,
         kid="consent",
-        fill=theme.GREEN if form.consent else theme.CARD,
-        color=theme.WHITE if form.consent else theme.INK,
     )
     # Large text has no room for an error line under the fields: it takes the title's place.
     shout = view.large_text and form.error
     return screen(
         m,
-        t(ERRORS[form.error]) if shout else t("Visitor registration"),
+        _message(ctx) if shout else t("Visitor registration"),
         body,
         [
             secondary(t("Cancel"), m, ctx.do("home"), kid="cancel"),
@@ -105,7 +105,7 @@ def _keyboard(ctx: Ctx, field: str) -> Keyboard:
             mode="digits",
             lang=ctx.view.lang,
             kid="kb_phone",
-            max_length=15,
+            max_length=PHONE_KEYS,
         )
     return Keyboard(
         ctx.m,
@@ -124,8 +124,18 @@ def _value(ctx: Ctx, field: str) -> str:
 
 
 def _error(ctx: Ctx) -> Widget:
-    error = ctx.view.visitor.error
-    return Text(ctx.t(ERRORS[error]), ctx.m, 24, bold=True, color=theme.RED)
+    return Text(_message(ctx), ctx.m, 24, bold=True, color=theme.RED)
+
+
+def _message(ctx: Ctx) -> str:
+    """What is wrong with the form; a number of digits only can be wrong only in length."""
+    form = ctx.view.visitor
+    if form.error is None:
+        return ""
+    digits = form.phone.strip().lstrip("+")
+    if form.error == "phone_invalid" and digits.isdigit() and len(digits) <= PHONE_KEYS:
+        return ctx.t(PHONE_TOO_SHORT)
+    return ctx.t(ERRORS[form.error])
 
 
 def _notice(ctx: Ctx) -> Widget:
