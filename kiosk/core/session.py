@@ -156,7 +156,7 @@ class KioskSession:
                 known=entry is not None or not roster_known,
             )
             if view.screen == Screen.VISITOR and not person.known:
-                self._set(person=person)
+                self._set(person=person, visitor=_with_card_name(view.visitor, scan))
                 return
             self._scan = scan
             if not person.known:
@@ -486,7 +486,7 @@ class KioskSession:
         elif action == Action.MY_REQUESTS:
             self._go(Screen.MY_REQUESTS, my_requests=self._person_history())
         elif action == Action.VISITOR:
-            self._go(Screen.VISITOR, visitor=VisitorForm())
+            self._go(Screen.VISITOR, visitor=_with_card_name(VisitorForm(), self._scan))
         elif action == Action.STAFF:
             self._go(Screen.STAFF_PIN, pin_error=False)
 
@@ -578,6 +578,18 @@ class KioskSession:
 
     def _touch(self) -> None:
         self._last_touch = self._clock()
+
+
+def _with_card_name(form: VisitorForm, scan: ScanEvent | None) -> VisitorForm:
+    """The form with the name an ID card holds, if the person has typed none.
+
+    A resident ID card carries the name in Chinese characters, which the
+    on-screen keys cannot type; the person still sees it, may change it, and
+    nothing leaves the kiosk until they consent (devices.scan.PersonInfo).
+    """
+    if scan is None or scan.person is None or form.name.strip():
+        return form
+    return dataclasses.replace(form, name=scan.person.name.strip()[:NAME_MAX], error=None)
 
 
 def visitor_error(form: VisitorForm) -> str | None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
+from devices.scan import CredentialKind, PersonInfo, ScanEvent
 from kiosk.core.calendar import PEOPLE_TZ
 from kiosk.core.session import RESULT_TIMEOUT_S
 from kiosk.core.session_views import Action, Screen
@@ -346,3 +347,35 @@ def test_slots_are_in_people_time(core: Core) -> None:
     first = core.session.view.slots[0]
     assert first.start.utcoffset() is not None
     assert first.start.hour == 8 and isinstance(first.start, datetime)
+
+
+def _id_card_scan(name: str) -> ScanEvent:
+    return ScanEvent(
+        reader_id="k1-idcard",
+        kind=CredentialKind.ID_CARD,
+        credential="ab" * 32,  # the keyed hash; the number itself never leaves the driver
+        display="1101**********002X",
+        read_at=datetime.now(UTC),
+        person=PersonInfo(name=name, gender="2", nation="01", birth_date="19490101"),
+    )
+
+
+def test_an_id_card_fills_in_the_visitors_name_the_keys_cannot_type(core: Core) -> None:
+    core.session.scan(_id_card_scan("王小华"))
+    assert core.session.view.screen == Screen.UNKNOWN
+    core.session.open(Action.VISITOR)
+    assert core.session.view.visitor.name == "王小华"
+    core.session.set_visitor(phone="13800138000", consent=True)
+    core.session.submit_visitor()
+    body = _payloads(core)[-1]["body"]
+    assert isinstance(body, dict) and body["name"] == "王小华"  # sent only with consent
+    assert body["credential"] == {"kind": "id_card", "value": "ab" * 32}
+
+
+def test_an_id_card_swiped_on_the_form_fills_an_empty_name_only(core: Core) -> None:
+    core.session.open(Action.VISITOR)
+    core.session.scan(_id_card_scan("王小华"))
+    assert core.session.view.visitor.name == "王小华"
+    core.session.set_visitor(name="Wang Xiaohua")
+    core.session.scan(_id_card_scan("王小华"))
+    assert core.session.view.visitor.name == "Wang Xiaohua"  # what the person typed stands
