@@ -9,7 +9,7 @@ from devices.sim.pty import PtySimulator
 from kiosk.core.calendar import PEOPLE_TZ
 from lianxin.broker import BrokerInfo
 from tests.kiosk.fixtures import KNOWN_CARD, MEMBER_CARD, UNKNOWN_CARD
-from tests.ui.kiosk_ui import KioskUI
+from tests.ui.kiosk_ui import PIN, KioskUI
 from tests.waiting import wait_until
 
 MakeUI = Callable[..., KioskUI]
@@ -117,3 +117,30 @@ def test_a_phone_number_of_too_few_digits_is_called_too_short(
         "the length message",
     )
     assert "请输入手机号码（仅数字）" not in texts
+
+
+def test_staff_screens_say_a_wrong_pin_plainly_and_name_request_types_in_words(
+    kiosk_ui: MakeUI, nobody: BrokerInfo, em4100: PtySimulator
+) -> None:
+    ui = kiosk_ui(nobody, reader_driver="em4100", reader_port=em4100.port_path)
+    ui.wait_screen("idle")
+    em4100.present(KNOWN_CARD)  # a check-in in the outbox
+    ui.wait_screen("result")
+    ui.tap("done")
+    ui.wait_screen("idle")
+    ui.tap("staff")
+    ui.wait_screen("staff_pin")
+    for digit in "1111":
+        ui.tap(f"pin.{digit}")
+    wait_until(lambda: "●●●●" in ui.state()["texts"], 10, "four digits typed")
+    ui.tap("pin.ok")
+    texts = wait_until(
+        lambda: "密码错误，请重新输入" in (t := ui.state()["texts"]) and t, 10, "wrong PIN"
+    )
+    assert "工作人员" in texts  # the title stays the title
+    for digit in PIN:
+        ui.tap(f"pin.{digit}")
+    ui.tap("pin.ok")
+    texts = ui.wait_screen("staff")["texts"]
+    assert any("签到" in text and "待发送" in text for text in texts), texts
+    assert not any("check_in" in text for text in texts)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.core.i18n import N_
+from kiosk.core.i18n import N_, labelled
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
-from kiosk.ui.formatting import clock
+from kiosk.ui.formatting import KINDS, clock
 from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.widgets import KButton, Panel, Text, column, screen, scrolling, secondary
+from protocol.messages import MessageType
 
 STATUS = {
     "waiting": N_("waiting"),
@@ -39,6 +40,7 @@ class PinPad(BoxLayout):  # type: ignore[misc]
         self._ctx = ctx
         self.pin = ""
         self._shown = Text("", ctx.m, 40, halign="center")
+        self._wrong = ctx.view.pin_error  # until a digit is typed again
         self.add_widget(self._shown)
         self.add_widget(
             Keyboard(
@@ -49,7 +51,13 @@ class PinPad(BoxLayout):  # type: ignore[misc]
 
     def _typed(self, text: str) -> None:
         self.pin = text
+        self._wrong = self._wrong and not text
+        if self._wrong:
+            self._shown.text = self._ctx.t("Wrong PIN: please try again")
+            self._shown.color, self._shown.bold = theme.RED, True
+            return
         self._shown.text = "●" * len(text) if text else self._ctx.t("Enter the staff PIN")
+        self._shown.color, self._shown.bold = theme.INK, False
 
     def submit(self) -> None:
         self._ctx.session.enter_pin(self.pin)  # type: ignore[attr-defined]
@@ -58,10 +66,9 @@ class PinPad(BoxLayout):  # type: ignore[misc]
 def build_pin(ctx: Ctx) -> Widget:
     m, t = ctx.m, ctx.t
     pad = PinPad(ctx)
-    title = t("Staff") + (" — " + t("Wrong PIN") if ctx.view.pin_error else "")
     return screen(
         m,
-        title,
+        t("Staff"),
         pad,
         [
             secondary(t("Cancel"), m, ctx.do("home"), kid="cancel"),
@@ -80,7 +87,7 @@ def build(ctx: Ctx) -> Widget:
         Text(t("Outbox"), m, 28, bold=True),
         Text(
             t(
-                "{total} requests stored, {waiting} waiting (oldest {oldest})",
+                "Stored: {total} · waiting to send: {waiting} (oldest {oldest})",
                 total=info.total,
                 waiting=info.waiting,
                 oldest=oldest,
@@ -90,10 +97,10 @@ def build(ctx: Ctx) -> Widget:
         ),
     ]
     for line in info.recent:
-        status = t("waiting") if line.status == "waiting" else line.status
         lines.append(
             Text(
-                f"#{line.seq}  {clock(line.created_at)}  {line.type}  {status}",
+                f"#{line.seq}  {clock(line.created_at)}  {_kind(ctx, line.type)}  "
+                f"{t(STATUS.get(line.status, STATUS['error']))}",
                 m,
                 20,
                 color=theme.MUTED,
@@ -102,7 +109,9 @@ def build(ctx: Ctx) -> Widget:
     lines.append(Text(t("Reference data"), m, 28, bold=True))
     for name, version in info.reference_versions:
         shown = f"v{version}" if version is not None else t("not received")
-        lines.append(Text(f"{t(REFERENCE.get(name, name))}: {shown}", m, 20, color=theme.MUTED))
+        lines.append(
+            Text(labelled(view.lang, t(REFERENCE.get(name, name)), shown), m, 20, color=theme.MUTED)
+        )
     left.add_widget(scrolling(column(m, *lines, spacing=6)))
     right = column(m, spacing=12)
     right.add_widget(Text(t("Reader test: present a card"), m, 26, bold=True))
@@ -139,6 +148,14 @@ def build(ctx: Ctx) -> Widget:
     return screen(
         m, t("Staff maintenance"), body, [KButton(t("Done"), m, ctx.do("home"), kid="done")]
     )
+
+
+def _kind(ctx: Ctx, kind: str) -> str:
+    """A stored request's type in words ("check_in" is the wire's name for it)."""
+    try:
+        return ctx.t(KINDS[MessageType(kind)])
+    except (ValueError, KeyError):
+        return kind  # a type this kiosk version does not know: the wire name is all there is
 
 
 def _lang_name(ctx: Ctx, lang: str) -> str:
