@@ -36,6 +36,9 @@ class Room(_Strict):
     name_zh: Text
     name_en: Text
     capacity: Annotated[int, Field(ge=1)]
+    # The station's own name, for a room shared with kiosks of other stations.
+    station_zh: Text = ""
+    station_en: Text = ""
 
 
 class Activity(_Strict):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import StationSettings
 from hub.domain.availability import free_in
+from hub.domain.models import Station
 from hub.domain.records import Activity as ActivityRow
 from hub.domain.records import ServiceItem
 from hub.domain.room import rooms_bookable_from
@@ -36,6 +37,7 @@ ACTIVITY_LIMIT = 200
 def build_rooms(
     session: Session, station: StationSettings, version: int, now: datetime
 ) -> RoomsSnapshot:
+    names = {row.id: row for row in session.scalars(select(Station))}
     items = [
         Room(
             id=room.id,
@@ -43,6 +45,8 @@ def build_rooms(
             name_zh=room.name_zh,
             name_en=room.name_en,
             capacity=room.capacity,
+            station_zh=names[room.station_id].name_zh if room.station_id in names else "",
+            station_en=names[room.station_id].name_en if room.station_id in names else "",
         )
         for room in rooms_bookable_from(session, station.id)
     ]

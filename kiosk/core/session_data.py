@@ -76,6 +76,7 @@ def room_choices(reference: ReferenceSource, station: str) -> tuple[RoomChoice, 
             station=room.station,
             capacity=room.capacity,
             here=room.station == station,
+            station_name=Named(room.station_zh, room.station_en) if room.station_zh else None,
         )
         for room in snapshot.items
     ]

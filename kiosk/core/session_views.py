@@ -109,6 +109,7 @@ class RoomChoice:
     station: str
     capacity: int
     here: bool  # at this kiosk's station (others are "nearby")
+    station_name: Named | None = None  # another station's name, when the hub sent it
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,8 @@ def reference_payloads(now: datetime, *, running: bool = False) -> list[bytes]:
                 name_zh="书记工作室",
                 name_en="Secretaries' office",
                 capacity=8,
+                station_zh="红领驿站·国贸站",
+                station_en="Red Collar Station, Trade Centre",
             ),
             Room(
                 id="st02-cafe",
@@ -105,6 +107,8 @@ def reference_payloads(now: datetime, *, running: bool = False) -> list[bytes]:
                 name_zh="咖啡角",
                 name_en="Coffee corner",
                 capacity=12,
+                station_zh="红领驿站·国贸站",
+                station_en="Red Collar Station, Trade Centre",
             ),
         ],
         **common,

@@ -54,6 +54,10 @@ def test_snapshots_validate_and_show_what_a_station_may_book(tmp_path: Path) -> 
         "st01-activity",
         "st01-hall",
     ]
+    # A room another station shares carries that station's name for the kiosk to show.
+    hall = next(room for room in rooms.items if room.id == "st01-hall")
+    st01 = domain.rows(Station, Station.id == "st01")[0]
+    assert (hall.station_zh, hall.station_en) == (st01.name_zh, st01.name_en) != ("", "")
     assert all(activity.places_left == activity.capacity for activity in activities.items)
     assert services.items[0].title_zh == "代缴物业费"
     assert isinstance(slots, SlotsSnapshot) and slots.items

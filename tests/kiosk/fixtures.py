@@ -94,6 +94,8 @@ def reference_payloads(
                 name_zh="咖啡角",
                 name_en="Coffee corner",
                 capacity=8,
+                station_zh="国贸站",
+                station_en="Trade Centre",
             ),
         ],
         **common,

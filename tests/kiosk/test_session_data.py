@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.session_data import room_choices
 from kiosk.core.session_views import Action, Named, Tracked
 from protocol.codec import encode
 from protocol.messages import MessageType
+from protocol.reference import Room, RoomsSnapshot
 from protocol.replies import Reply, ReplyStatus
 from tests.kiosk.fixtures import MEMBER_CARD, STATION, Core, scan_of
 
@@ -73,3 +75,37 @@ def test_member_registration_takes_the_organisation_name_from_the_hubs_answer(
     core.session.on_reply(reply)
     item = _my_member_registration(core)
     assert item.subject == Named("金融大厦楼宇联合党支部", "Finance Tower joint Party branch")
+
+
+class _Rooms:
+    """A reference source holding only a rooms snapshot."""
+
+    def __init__(self, *rooms: Room) -> None:
+        self._snapshot = RoomsSnapshot(
+            v=1,
+            type="reference",
+            name="rooms",
+            station=STATION,
+            version=1,
+            generated_at=datetime.now(UTC),
+            items=list(rooms),
+        )
+
+    def rooms(self) -> RoomsSnapshot:
+        return self._snapshot
+
+
+def test_a_room_of_another_station_carries_its_name_or_none_from_an_older_hub() -> None:
+    named = Room(
+        id="st02-cafe",
+        station="st02",
+        name_zh="咖啡角",
+        name_en="Coffee corner",
+        capacity=8,
+        station_zh="国贸站",
+        station_en="Trade Centre",
+    )
+    unnamed = Room(id="st03-hall", station="st03", name_zh="议事厅", name_en="Hall", capacity=9)
+    choices = {c.id: c for c in room_choices(_Rooms(named, unnamed), STATION) or ()}  # type: ignore[arg-type]
+    assert choices["st02-cafe"].station_name == Named("国贸站", "Trade Centre")
+    assert choices["st03-hall"].station_name is None  # the screen says "nearby station"

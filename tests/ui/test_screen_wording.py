@@ -30,7 +30,7 @@ def test_rooms_and_member_registration_show_no_raw_ids(
     ui.tap("menu.book")
     rooms = ui.wait_screen("rooms")
     _no_ids(rooms["texts"])
-    assert any("附近站点" in text for text in rooms["texts"])  # the st02 café
+    assert any("国贸站" in text for text in rooms["texts"])  # the st02 café, by its station
     ui.tap("back")
     ui.wait_screen("result")
     ui.tap("member_register")

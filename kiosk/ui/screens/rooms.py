@@ -21,9 +21,14 @@ def build(ctx: Ctx) -> Widget:
         return screen(m, t("Book a room"), body, [back])
     items = grid(m, 2)
     for room in rooms:
-        # The reference data names only this kiosk's station, so another one
-        # is "nearby" (its id, "st02", would mean nothing to a visitor).
-        where = t("This station") if room.here else t("Nearby station")
+        # Another station by its name; an older hub sends none, and its id
+        # ("st02") would mean nothing to a visitor: "nearby" then.
+        if room.here:
+            where = t("This station")
+        elif room.station_name is not None:
+            where = ctx.name(room.station_name)
+        else:
+            where = t("Nearby station")
         label = f"{ctx.name(room.name)}\n{t('{n} seats', n=room.capacity)} · {where}"
         items.add_widget(
             KButton(
