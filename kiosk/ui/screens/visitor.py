@@ -22,7 +22,10 @@ PHONE_TOO_SHORT = N_("Phone number too short: enter every digit")
 PHONE_KEYS = 15  # the phone keyboard takes no more digits than this
 
 
-LABELS = {"name": N_("Name (pinyin or Latin letters)"), "phone": N_("Mobile phone")}
+LABELS = {
+    "name": N_("Name (pinyin or letters, or swipe your ID card)"),
+    "phone": N_("Mobile phone"),
+}
 FOCUS = "visitor.typing"  # Ctx.local key: the field the one large-text keyboard types into
 
 
