@@ -71,7 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fleet.kiosks": ("终端", "Kiosks"),
     "fleet.offline_after": ("离线判定", "offline after"),
     "fleet.checked": ("刷新于", "checked at"),
-    "fleet.read_errors": ("次读卡错误", "read errors"),
+    "fleet.read_errors": ("读卡错误", "read errors:"),
     "fleet.ago": ("前", "ago"),
     "fleet.none": ("尚未收到任何终端的状态", "No kiosk has reported yet"),
     "fleet.sync": ("与中心同步", "Sync with central"),

@@ -27,7 +27,7 @@ from hub.models import RosterEntry, SyncEvent
 from protocol.ids import new_request_id
 from protocol.masking import mask_phone
 from protocol.messages import REQUEST_MODELS, MessageType
-from protocol.replies import KioskStatus
+from protocol.replies import KioskStatus, ReaderHealth
 from protocol.sealing import new_key_pair, seal
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -215,6 +215,9 @@ def _services(sessions: sessionmaker[Session], now: datetime) -> None:
             move(session, request_id, ServiceRequestStatus.DONE, "已办结", now)
 
 
+_DEMO_READERS: dict[str, ReaderHealth] = {"st06": "missing", "st08": "error"}
+
+
 def _health(health: KioskHealthBoard, now: datetime) -> None:
     for number, station in enumerate(STATIONS, start=1):
         for kiosk in ("k1", "k2") if number <= 3 else ("k1",):
@@ -229,7 +232,8 @@ def _health(health: KioskHealthBoard, now: datetime) -> None:
                 at=seen + (timedelta(minutes=9) if station == "st07" else timedelta()),
                 outbox_waiting=37 if station == "st04" else (2 if number == 5 else 0),
                 oldest_waiting_s=1020.0 if station == "st04" else (4.0 if number == 5 else None),
-                reader="missing" if station == "st06" else "ok",
+                reader=_DEMO_READERS.get(station, "ok"),
+                reader_errors={"st08": 23, "st03": 1}.get(station, 0),
                 software="lianxin-0.1",
             )
             health.update(status, seen, live=True)

@@ -59,5 +59,5 @@ def test_a_reader_that_misreads_shows_its_error_count_and_an_alert(
     log_in(page, hub.url)
     row = page.locator('tr[data-kiosk="st01/k7"]')
     expect(row.locator(".reader")).to_contain_text("故障", timeout=30_000)
-    expect(row.locator(".reader")).to_contain_text("12 次读卡错误")
+    expect(row.locator(".reader")).to_contain_text("读卡错误 12")
     expect(page.locator('#alert-list li.alert-reader[data-kiosk="st01/k7"]')).to_be_visible()
