@@ -7,12 +7,15 @@ process, in the screenshot tool and in tests.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.dashboard.bad_input import BAD_REQUESTS, invalid_request
 from hub.dashboard.context import DashboardContext
@@ -54,6 +57,7 @@ def build_app(context: DashboardContext) -> FastAPI:
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
     context.metrics.describe(BAD_REQUESTS, "Dashboard requests refused as invalid, by page")
 
@@ -77,6 +81,13 @@ async def _to_login(request: Request, _exc: Exception) -> Response:
     if request.method != "GET" or target.startswith("/login"):
         target = "/"
     return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """An unknown address is a page in the staff member's language, not FastAPI's JSON."""
+    if isinstance(exc, StarletteHTTPException) and exc.status_code == 404:
+        return render(request, "not_found.html", None, status_code=404)
+    return await http_exception_handler(request, cast(StarletteHTTPException, exc))
 
 
 async def _forbidden(request: Request, exc: Exception) -> HTMLResponse:

@@ -42,6 +42,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This action was refused. Go back and try again.",
     ),
     "forbidden.back": ("返回设备页", "Back to the fleet"),
+    "not_found.title": ("没有这个页面", "No such page"),
+    "not_found.body": (
+        "地址可能输错了，或者这条记录已不存在。",
+        "The address may be mistyped, or the record is no longer there.",
+    ),
     "invalid.title": ("无法显示", "Cannot show this"),
     "invalid.body": (
         "地址或表单中有无法使用的值，没有读取或更改任何内容：",

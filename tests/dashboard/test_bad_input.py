@@ -93,3 +93,14 @@ def test_export_for_an_unknown_station_is_refused_before_it_is_audited(
     assert known.status_code == 200
     assert 'filename="lianxin-report-' in known.headers["content-disposition"]
     assert audit_actions(hub) == [*before, "report_export"]
+
+
+def test_an_unknown_address_is_a_page_in_the_staff_language_not_json(hub: DashboardHub) -> None:
+    staff = hub.signed_in()
+    answer = staff.get("/no-such-page")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "没有这个页面" in answer.text
+    staff.http.cookies.set(LANG_COOKIE, "en")
+    assert "No such page" in staff.get("/fleet/nothing/here").text
+    assert staff.post("/fleet").status_code == 405  # other HTTP errors keep FastAPI's answer
