@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
@@ -62,7 +63,9 @@ class _Prompt(Panel):
         )
         for child in (Widget(), self._heading, self._line, Widget()):
             self.add_widget(child)
-        self.bind(size=self._fit)
+        # Fitted once the layout has settled (next frame), not at each size it
+        # passes through: every text size tried opens a font face Kivy keeps.
+        self.bind(size=Clock.create_trigger(self._fit))
 
     def _fit(self, *_args: object) -> None:
         # Measured now, at this width: the labels' own layout comes a frame later.
