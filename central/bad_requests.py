@@ -82,6 +82,14 @@ def install(counters: Counters) -> Callable[[Request, Exception], Coroutine[Any,
     counters.describe(BAD_REQUESTS, "Requests refused as malformed, by caller and reason")
 
     async def refuse(request: Request, exc: Exception) -> Response:
+        if caller_of(request) == "unknown":
+            # FastAPI reads the body before the route's token check runs: a
+            # caller without a valid token learns nothing about what it sent.
+            has_token = request.headers.get("authorization", "").lower().startswith("bearer ")
+            detail = "unknown token" if has_token else "a bearer token is required"
+            return JSONResponse(
+                {"detail": detail}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
         errors = exc.errors() if isinstance(exc, RequestValidationError) else []
         reason, detail = explain(errors)
         note(counters, request, reason, detail)

@@ -106,3 +106,17 @@ def test_a_body_over_the_limit_is_counted_and_logged_too(live: Central) -> None:
     assert process is not None
     line = f"from {live.hub_id}: request body over"
     wait_until(lambda: line in process.log(), 10, "the refusal logged")
+
+
+@pytest.mark.parametrize(
+    ("token", "says"), [(None, "a bearer token is required"), ("x", "unknown token")]
+)
+def test_a_caller_without_a_valid_token_gets_401_whatever_its_body(
+    live: Central, token: str | None, says: str
+) -> None:
+    """FastAPI reads a body before the token check; a stranger must not learn what was wrong."""
+    headers = {"Content-Type": JSON} | ({"Authorization": f"Bearer {token}"} if token else {})
+    answer = requests.post(live.url + "/events", data=b'{"items": [', headers=headers, timeout=30)
+    assert answer.status_code == 401
+    assert answer.json() == {"detail": says}
+    assert answer.headers["WWW-Authenticate"] == "Bearer"
