@@ -29,9 +29,9 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import func, insert, select, text
 
+from config.metrics import Metrics
 from config.settings import CentralLinkSettings
 from hub.db import make_engine, migrate, session_factory
-from hub.metrics import Metrics
 from hub.models import SyncEvent
 from lianxin.broker import free_port
 from lianxin.processes import RoleProcess

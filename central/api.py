@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from central import bad_requests
 from central.auth import HubIdentity, TokenBook
 from central.body_limit import BodyLimit
-from central.metrics import CONTENT_TYPE, Counters
+from central.metrics import CONTENT_TYPE
+from config.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def create_app(context: CentralContext | None) -> FastAPI:
             "service catalogue and online bookings. Every call needs a bearer token."
         ),
     )
-    counters = Counters()
+    counters = Metrics()
     app.state.context = context
     app.add_middleware(
         BodyLimit,

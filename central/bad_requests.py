@@ -28,7 +28,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.types import Scope
 
-from central.metrics import BAD_REQUESTS, Counters
+from central.metrics import BAD_REQUESTS
+from config.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def parse_json(body: bytes) -> Any:
         raise json.JSONDecodeError("nested too deeply", "", 0) from exc
 
 
-def install(counters: Counters) -> Callable[[Request, Exception], Coroutine[Any, Any, Response]]:
+def install(counters: Metrics) -> Callable[[Request, Exception], Coroutine[Any, Any, Response]]:
     """The app's handler for ``RequestValidationError``, counting on ``counters``."""
     counters.describe(BAD_REQUESTS, "Requests refused as malformed, by caller and reason")
 
@@ -98,7 +99,7 @@ def install(counters: Counters) -> Callable[[Request, Exception], Coroutine[Any,
     return refuse
 
 
-def too_large(counters: Counters, max_bytes: int) -> Callable[[Scope], None]:
+def too_large(counters: Metrics, max_bytes: int) -> Callable[[Scope], None]:
     """The body limit's ``on_refused``: a 413 is logged and counted like a 422."""
 
     def refused(scope: Scope) -> None:
@@ -107,7 +108,7 @@ def too_large(counters: Counters, max_bytes: int) -> Callable[[Scope], None]:
     return refused
 
 
-def note(counters: Counters, request: Request, reason: Reason, detail: str) -> None:
+def note(counters: Metrics, request: Request, reason: Reason, detail: str) -> None:
     """Count and log one refused request, naming its caller (never echoing its body)."""
     caller = caller_of(request)
     counters.inc(BAD_REQUESTS, caller=caller, reason=reason.value)

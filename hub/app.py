@@ -23,6 +23,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.lifecycle import freeze_startup_heap, limit_malloc_arenas, wait_until_stopped
+from config.metrics import Metrics
 from config.settings import HubSettings
 from hub.dashboard.server import DashboardContext, DashboardServer
 from hub.db import make_engine, migrate, session_factory
@@ -31,7 +32,6 @@ from hub.domain.setup import setup_domain
 from hub.http import HealthServer
 from hub.inbox import Inbox
 from hub.leases import Job, Lease, PeriodicJob, SingletonRunner
-from hub.metrics import Metrics
 from hub.reference import ReferencePublisher
 from hub.retention import RetentionJob
 from hub.worker import HubWorker

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from hub.metrics import Metrics
+from config.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

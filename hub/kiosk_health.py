@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hub.metrics import Metrics
+from config.metrics import Metrics
 from protocol.replies import KioskStatus
 
 log = logging.getLogger(__name__)

@@ -45,7 +45,7 @@ from typing import Protocol
 from sqlalchemy import Engine, TextClause, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hub.metrics import Metrics
+from config.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

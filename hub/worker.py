@@ -23,10 +23,10 @@ from typing import Any
 import paho.mqtt.client as mqtt
 
 from config.crash_points import crash_point
+from config.metrics import Metrics
 from config.settings import HubSettings
 from hub.inbox import Accepted, Failed, Inbox
 from hub.kiosk_health import KioskHealthBoard
-from hub.metrics import Metrics
 from hub.rate_limit import KioskRateLimiter
 from hub.reply_window import ReplyWindow
 from hub.wording import message_for

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.metrics import Metrics
+from config.metrics import Metrics
 from hub.models import RosterEntry, SyncCursor
 from sync.client import CallFailure
 from sync.wire import FeedEntry, FeedPage, RosterData

@@ -21,8 +21,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from config.metrics import Metrics
 from hub.inbox import Inbox
-from hub.metrics import Metrics
 from protocol.messages import BookingCreateRequest, MessageType
 from sync.client import CallFailure
 from sync.wire import OnlineBooking

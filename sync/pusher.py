@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.metrics import Metrics
+from config.metrics import Metrics
 from sync import outbox
 from sync.client import CallFailure
 from sync.outbox import OutboxRecord

@@ -25,9 +25,9 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.metrics import Metrics
 from config.settings import CentralLinkSettings
 from hub.inbox import Inbox
-from hub.metrics import Metrics
 from sync import outbox
 from sync.backoff import retry_delay
 from sync.client import CallFailure, CentralClient

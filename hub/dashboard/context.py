@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.metrics import Metrics
 from config.settings import DashboardSettings, HubSettings
 from hub.kiosk_health import KioskHealthBoard
-from hub.metrics import Metrics
 from hub.reference import ReferencePublisher
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from playwright.sync_api import Page, sync_playwright
 from sqlalchemy import event
 
+from config.metrics import Metrics
 from config.settings import HubSettings
 from hub.dashboard.accounts import create_account
 from hub.dashboard.demo_data import STATIONS, build_demo
@@ -28,7 +29,6 @@ from hub.db import make_engine, migrate, session_factory
 from hub.domain.clock import local_day
 from hub.domain.reference_data import build_activities, build_rooms, build_services, build_slots
 from hub.kiosk_health import KioskHealthBoard
-from hub.metrics import Metrics
 from hub.reference import ReferencePublisher
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from config.metrics import Metrics
 from hub.db import make_engine, migrate
 from hub.leases import Lease, SingletonRunner
-from hub.metrics import Metrics
 from tests.waiting import wait_until
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.metrics import Metrics
+from config.metrics import Metrics
 from hub.models import RosterEntry, SyncCursor
 from protocol.messages import BookingCreateRequest, MessageType
 from sync.client import CallFailure

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.metrics import Metrics
+from config.metrics import Metrics
 from hub.models import SyncEvent
 from sync.client import CallFailure
 from sync.outbox import backlog

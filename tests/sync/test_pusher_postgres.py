@@ -12,8 +12,8 @@ import psycopg
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.metrics import Metrics
 from hub.db import make_engine, migrate, session_factory
-from hub.metrics import Metrics
 from sync.pusher import PUSHERS_ON_POSTGRESQL, Pusher, PushReport, pushers_for
 from sync.wire import ItemOutcome
 from tests.sync.test_pusher import accept_all, add_records, states

@@ -1,4 +1,7 @@
-"""Counters the hub exposes on /metrics (Prometheus text format 0.0.4)."""
+"""Labelled counters and gauges a role exposes on /metrics (Prometheus text format 0.0.4).
+
+The hub and central both serve these; thread-safe and cheap enough for every message.
+"""
 
 from __future__ import annotations
 
