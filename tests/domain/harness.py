@@ -26,8 +26,10 @@ from protocol.messages import (
     Request,
     SignupCreateRequest,
     SignupWithdrawRequest,
+    VisitorRegisterRequest,
 )
 from protocol.replies import Reply
+from protocol.sealing import new_key_pair, seal
 
 
 def _json(envelope: dict[str, Any]) -> str:
@@ -228,6 +230,20 @@ class Domain:
             "activity_id": activity,
         }
         return self.request(CheckInRequest, MessageType.CHECK_IN, body, card=card, **who)
+
+    def register_visitor(self, card: str | None = None) -> Reply:
+        """Li Hua registers, phone sealed and masked as a kiosk sends it; with a card or none."""
+        body = {
+            "name": "Li Hua",
+            "phone_sealed": seal(new_key_pair()[1], "13800138000"),
+            "phone_masked": "138****8000",
+            "consent": True,
+            "consent_version": "2026-01",
+        }
+        envelope = self.envelope(MessageType.VISITOR_REGISTER, body, card=card or "")
+        if card is None:
+            envelope["body"]["credential"] = None
+        return self.send(VisitorRegisterRequest.model_validate_json(_json(envelope)))
 
     def sign_up_request(self, card: str, activity: str = "A-1") -> SignupCreateRequest:
         body = {"activity_id": activity, "allow_waitlist": True}

@@ -7,7 +7,6 @@ runs at chosen times, on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -34,9 +33,7 @@ from protocol.messages import (
     MemberRegisterRequest,
     MessageType,
     ServiceRequestRequest,
-    VisitorRegisterRequest,
 )
-from protocol.sealing import new_key_pair, seal
 from tests.domain.harness import Domain, local
 from tests.waiting import wait_until
 
@@ -66,18 +63,7 @@ def _service_request(domain: Domain, card: str) -> int:
 
 
 def _visitor(domain: Domain) -> None:
-    body = {
-        "name": "Li Hua",
-        "phone_sealed": seal(new_key_pair()[1], "13800138000"),
-        "phone_masked": "138****8000",
-        "consent": True,
-        "consent_version": "2026-01",
-    }
-    envelope = domain.envelope(MessageType.VISITOR_REGISTER, body, card=BO)
-    request = VisitorRegisterRequest.model_validate_json(
-        json.dumps(envelope, default=lambda v: v.isoformat())
-    )
-    assert domain.send(request).code == "visitor_registered"
+    assert domain.register_visitor(card=BO).code == "visitor_registered"
 
 
 def _a_day_at_the_station(domain: Domain) -> tuple[int, int]:

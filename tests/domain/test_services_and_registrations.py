@@ -13,9 +13,7 @@ from protocol.messages import (
     MemberRegisterRequest,
     MessageType,
     ServiceRequestRequest,
-    VisitorRegisterRequest,
 )
-from protocol.sealing import new_key_pair, seal
 from tests.domain.harness import Domain, local
 
 
@@ -55,19 +53,7 @@ def test_an_unknown_service_is_not_available(domain: Domain) -> None:
 
 
 def test_a_visitor_is_registered_with_consent(domain: Domain) -> None:
-    body = {
-        "name": "Li Hua",
-        "phone_sealed": seal(new_key_pair()[1], "13800138000"),
-        "phone_masked": "138****8000",
-        "consent": True,
-        "consent_version": "2026-01",
-    }
-    envelope = domain.envelope(MessageType.VISITOR_REGISTER, body)
-    envelope["body"]["credential"] = None
-    request = VisitorRegisterRequest.model_validate_json(
-        json.dumps(envelope, default=lambda v: v.isoformat())
-    )
-    reply = domain.send(request)
+    reply = domain.register_visitor()
     assert (reply.code, reply.message) == ("visitor_registered", "Visitor registered")
 
 
