@@ -319,11 +319,10 @@ class HubWorker:
         crash_point("hub_after_commit")
         stored = StoredSummary(each=len(taken) <= LOG_EACH_UP_TO)
         for (item, request), answer in zip(taken, answers, strict=True):
-            if isinstance(answer, Failed) and answer.unstorable is not None:
+            unstorable = answer.unstorable if isinstance(answer, Failed) else None
+            if unstorable is not None:
                 refusal = ProtocolError(
-                    ErrorCode.BAD_SCHEMA,
-                    f"a value cannot be stored: {answer.unstorable}",
-                    request.id,
+                    ErrorCode.BAD_SCHEMA, f"a value cannot be stored: {unstorable}", request.id
                 )
                 self._refuse(client, item.topic, refusal, item.correlation, request.lang)
             elif isinstance(answer, Failed):
