@@ -26,7 +26,7 @@ from protocol.reference import (
     RosterSnapshot,
     StationConfig,
 )
-from protocol.replies import Reply, ReplyStatus
+from protocol.replies import JsonScalar, Reply, ReplyStatus
 from protocol.sealing import new_key_pair
 
 KNOWN_CARD = "3C00CE754C"
@@ -220,7 +220,7 @@ class Core:
     def _exit(self) -> None:
         self.exits += 1
 
-    def reply(self, request_id: str, status: ReplyStatus, code: str, **result: int) -> Reply:
+    def reply(self, request_id: str, status: ReplyStatus, code: str, **result: JsonScalar) -> Reply:
         """Answer like the hub: store the reply in the outbox, then tell the session."""
         reply = Reply(
             v=1,

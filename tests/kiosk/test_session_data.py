@@ -10,10 +10,9 @@ import pytest
 
 from kiosk.core.session_data import room_choices
 from kiosk.core.session_views import Action, Named, Tracked
-from protocol.codec import encode
 from protocol.messages import MessageType
 from protocol.reference import Room, RoomsSnapshot
-from protocol.replies import Reply, ReplyStatus
+from protocol.replies import ReplyStatus
 from tests.kiosk.fixtures import MEMBER_CARD, STATION, Core, scan_of
 
 
@@ -53,26 +52,14 @@ def test_member_registration_shows_no_organisation_id_before_the_hub_names_it(
 def test_member_registration_takes_the_organisation_name_from_the_hubs_answer(
     core: Core,
 ) -> None:
-    request_id = _register_member(core)
-    reply = Reply(
-        v=1,
-        type="reply",
-        request_id=request_id,
-        request_type=None,
-        station=STATION,
-        kiosk="k1",
-        status=ReplyStatus.OK,
-        code="member_registered",
-        message="报到成功",
-        hub_time=datetime.now(UTC),
-        result={
-            "organisation_id": f"org-{STATION}",
-            "organisation_zh": "金融大厦楼宇联合党支部",
-            "organisation_en": "Finance Tower joint Party branch",
-        },
+    core.reply(
+        _register_member(core),
+        ReplyStatus.OK,
+        "member_registered",
+        organisation_id=f"org-{STATION}",
+        organisation_zh="金融大厦楼宇联合党支部",
+        organisation_en="Finance Tower joint Party branch",
     )
-    core.outbox.mark_replied(request_id, "ok", reply.code, encode(reply).decode())
-    core.session.on_reply(reply)
     item = _my_member_registration(core)
     assert item.subject == Named("金融大厦楼宇联合党支部", "Finance Tower joint Party branch")
 

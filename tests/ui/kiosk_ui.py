@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import socket
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.calendar import PEOPLE_TZ
 from kiosk.core.reference_cache import ReferenceCache
 from lianxin.broker import BrokerInfo
 from lianxin.processes import RoleProcess
@@ -145,3 +146,18 @@ class KioskUI:
             self.process.terminate()
             if self.process.wait_exit(10) is None:
                 self.process.kill()
+
+
+def book_tomorrow_ten(ui: KioskUI) -> date:
+    """From a greeted person's screen: book the hall tomorrow 10:00-11:00; the day booked."""
+    ui.tap("menu.book")
+    ui.wait_screen("rooms")
+    ui.tap("room.st01-hall")
+    ui.wait_screen("slots")
+    tomorrow = (datetime.now(UTC).astimezone(PEOPLE_TZ) + timedelta(days=1)).date()
+    ui.tap(f"day.{tomorrow.isoformat()}")
+    ui.tap("slot.1000")
+    ui.wait_screen("confirm")
+    ui.tap("confirm")
+    ui.wait_screen("request")
+    return tomorrow

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from devices.sim.pty import PtySimulator
-from kiosk.core.calendar import PEOPLE_TZ
 from lianxin.broker import BrokerInfo, BrokerProcess
 from tests.kiosk.fixtures import KNOWN_CARD, UNKNOWN_CARD
 from tests.system.stack import Hub
-from tests.ui.kiosk_ui import PIN, KioskUI
+from tests.ui.kiosk_ui import PIN, KioskUI, book_tomorrow_ten
 from tests.waiting import wait_until
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -47,19 +45,6 @@ def test_wedge_scanner_keys_become_a_scan(kiosk_ui: MakeUI, nobody: BrokerInfo) 
     ui.wait_screen("unknown")
 
 
-def _book_tomorrow_ten(ui: KioskUI) -> None:
-    ui.tap("menu.book")
-    ui.wait_screen("rooms")
-    ui.tap("room.st01-hall")
-    ui.wait_screen("slots")
-    tomorrow = (datetime.now(UTC).astimezone(PEOPLE_TZ) + timedelta(days=1)).date()
-    ui.tap(f"day.{tomorrow.isoformat()}")
-    ui.tap("slot.1000")
-    ui.wait_screen("confirm")
-    ui.tap("confirm")
-    ui.wait_screen("request")
-
-
 def test_booking_end_to_end_the_hubs_answer_replaces_pending(
     tmp_path: Path, kiosk_ui: MakeUI, broker: BrokerProcess, em4100: PtySimulator
 ) -> None:
@@ -70,7 +55,7 @@ def test_booking_end_to_end_the_hubs_answer_replaces_pending(
         _present(em4100, KNOWN_CARD)
         ui.wait_screen("result")
         wait_until(lambda: (ui.state()["recorded"] or {}).get("visits") == 1, 30, "visit counted")
-        _book_tomorrow_ten(ui)
+        book_tomorrow_ten(ui)
         answered = wait_until(
             lambda: (s := ui.state())["tracked"] not in (None, "pending") and s,
             30,
@@ -94,7 +79,7 @@ def test_booking_is_pending_while_the_broker_is_stopped(
         wait_until(lambda: not ui.state()["status"]["online"], 30, "kiosk offline")
         _present(em4100, KNOWN_CARD)
         ui.wait_screen("result")
-        _book_tomorrow_ten(ui)
+        book_tomorrow_ten(ui)
         state = ui.state()
         assert state["tracked"] == "pending"
         assert any("待确认" in text for text in state["texts"])

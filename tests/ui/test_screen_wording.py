@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 from devices.sim.pty import PtySimulator
-from kiosk.core.calendar import PEOPLE_TZ
 from lianxin.broker import BrokerInfo
 from tests.kiosk.fixtures import KNOWN_CARD, MEMBER_CARD, UNKNOWN_CARD
-from tests.ui.kiosk_ui import PIN, KioskUI
+from tests.ui.kiosk_ui import PIN, KioskUI, book_tomorrow_ten
 from tests.waiting import wait_until
 
 MakeUI = Callable[..., KioskUI]
@@ -73,16 +71,7 @@ def test_result_screen_names_the_kind_of_request_then_its_answer(
     ui = kiosk_ui(nobody, reader_driver="em4100", reader_port=em4100.port_path)
     ui.wait_screen("idle")
     _swipe(ui, em4100, KNOWN_CARD)
-    ui.tap("menu.book")
-    ui.wait_screen("rooms")
-    ui.tap("room.st01-hall")
-    ui.wait_screen("slots")
-    tomorrow = (datetime.now(UTC).astimezone(PEOPLE_TZ) + timedelta(days=1)).date()
-    ui.tap(f"day.{tomorrow.isoformat()}")
-    ui.tap("slot.1000")
-    ui.wait_screen("confirm")
-    ui.tap("confirm")
-    ui.wait_screen("request")
+    tomorrow = book_tomorrow_ten(ui)
     ui.tap("done")
     ui.wait_screen("idle")
     texts = _swipe(ui, em4100, KNOWN_CARD)["texts"]
