@@ -140,8 +140,9 @@ def run(
         # Idle again after the scans: the larger of the two is the idle footprint.
         ui.wait_screen("idle", timeout=120)
         figures["idle_rss_mb"] = round(max(figures["idle_rss_mb"], rss_mb(pid)), 1)
-        # Under Xvfb, Mesa's llvmpipe maps ~56 MB of LLVM a kiosk with a GPU
-        # driver does not have: this says what is the kiosk's own.
+        # Under Xvfb, Mesa's llvmpipe makes ~56 MB of libLLVM resident (42 of
+        # them from merely loading it, as Debian's GPU drivers do too): the
+        # anonymous memory says what is the kiosk's own, libraries aside.
         figures["idle_anon_mb"] = round(anonymous_mb(pid), 1)
         return figures
     finally:
