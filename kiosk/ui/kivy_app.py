@@ -14,7 +14,6 @@ from kiosk.core.session import KioskSession
 from kiosk.core.session_views import Screen, View
 from kiosk.ui.memory import release_freed_memory
 from kiosk.ui.root import KioskRoot
-from kiosk.ui.theme import unit_for
 
 TICK_S = 1.0
 ENTER_KEYS = (13, 271)  # Return, keypad Enter
@@ -39,7 +38,7 @@ class KioskApp(App):  # type: ignore[misc]
         self._now = now
 
     def build(self) -> KioskRoot:
-        root = KioskRoot(self.session, unit_for(*Window.size), self._now)
+        root = KioskRoot(self.session, Window.size, self._now)
         self.root_widget = root
         root.render(self.session.view, self.session.status())
         self._went_idle(self.session.view)

@@ -3,6 +3,8 @@
 ``render`` rebuilds the screen area from a session view (cheap: a few dozen
 widgets) so a language switch or large-text toggle changes every string at
 once. Only the UI thread calls it; other threads go through ``Clock``.
+The window's size sets the scale and the orientation; a resize that changes
+either (a panel turned to portrait) draws the screen again for the new shape.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import clock, long_date
 from kiosk.ui.screens import SCREENS
-from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets import KButton, Text
+from kiosk.ui.theme import Metrics, is_portrait, unit_for
+from kiosk.ui.widgets import KButton, Text, side_by_side
 
 READER = {"ok": N_("Reader ready"), "missing": N_("Reader unplugged"), "error": N_("Reader fault")}
 
@@ -33,10 +35,14 @@ class Bar(BoxLayout):  # type: ignore[misc]
 
 
 class KioskRoot(BoxLayout):  # type: ignore[misc]
-    def __init__(self, session: object, unit: float, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, session: object, window: tuple[int, int], now: Callable[[], datetime]
+    ) -> None:
+        """``window``: the window's size in pixels, which the root will fill."""
         super().__init__(orientation="vertical")
         self.session = session
-        self.unit = unit
+        self.unit = unit_for(*window)
+        self.portrait = is_portrait(*window)
         self.now = now
         self.view: View | None = None
         self.status = Status()
@@ -47,6 +53,7 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         self._local_screen: Screen | None = None
         self._top: Widget = Widget()
         self._bottom: Widget = Widget()
+        self.bind(size=self._resized)
 
     def render(self, view: View, status: Status | None = None) -> None:
         """Rebuild everything from ``view`` (UI thread only)."""
@@ -77,8 +84,18 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         self.add_widget(bottom, index=0)
         self._top, self._bottom = top, bottom
 
+    def _resized(self, _root: Widget, size: list[float]) -> None:
+        width, height = round(size[0]), round(size[1])
+        shape = unit_for(width, height), is_portrait(width, height)
+        if shape == (self.unit, self.portrait):
+            return  # the window the root was built for: nothing to lay out again
+        self.unit, self.portrait = shape
+        self._refresh()
+
     def _ctx(self, view: View) -> Ctx:
-        m = Metrics(unit=self.unit, text=theme.LARGE if view.large_text else 1.0)
+        m = Metrics(
+            unit=self.unit, text=theme.LARGE if view.large_text else 1.0, portrait=self.portrait
+        )
         if view.screen != self._local_screen:
             self._local, self._local_screen = {}, view.screen
         return Ctx(
@@ -99,36 +116,39 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
 
     def _header(self, ctx: Ctx) -> Widget:
         m, lang = ctx.m, ctx.view.lang
-        bar = Bar(size_hint_y=None, height=m.px(84), padding=(m.px(20), m.px(8)), spacing=m.px(14))
+        # Portrait: the station's name above the date, both beside the buttons;
+        # side by side they would leave the name a few characters of 800 px.
+        # Landscape keeps them in the bar itself, where they always were.
+        height = m.px(104) if m.portrait else m.px(84)
+        bar = Bar(size_hint_y=None, height=height, padding=(m.px(20), m.px(8)), spacing=m.px(14))
         station = ctx.name(ctx.view.overview.station, tr(lang, "Red Collar Station"))
-        bar.add_widget(
-            Text(
-                station,
-                m,
-                26,
-                color=theme.WHITE,
-                bold=True,
-                valign="middle",
-                size_hint_y=1,
-                size_hint_x=0.58,
-                shorten=True,
-                shorten_from="right",
-            )
-        )
         self._shown = self._clock_text()
         when = f"{long_date(lang, ctx.now)}  {self._shown}"
-        bar.add_widget(
-            Text(
-                when,
-                m,
-                22,
-                color=theme.GOLD,
-                halign="right",
-                valign="middle",
-                size_hint_y=1,
-                size_hint_x=0.42,
-            )
+        name = Text(
+            station,
+            m,
+            26,
+            color=theme.WHITE,
+            bold=True,
+            valign="middle",
+            shorten=True,
+            shorten_from="right",
         )
+        # A size smaller in portrait: the large-text date ran onto a third line there.
+        date = Text(
+            when,
+            m,
+            20 if m.portrait else 22,
+            color=theme.GOLD,
+            halign="left" if m.portrait else "right",
+            valign="middle",
+        )
+        if m.portrait:
+            bar.add_widget(side_by_side(m, (name, 0.58), (date, 0.42), spacing=0))
+        else:
+            for label, share in ((name, 0.58), (date, 0.42)):
+                label.size_hint = (share, 1)
+                bar.add_widget(label)
         big = tr(lang, "Normal text") if ctx.view.large_text else tr(lang, "Large text")
         bar.add_widget(
             KButton(
@@ -192,6 +212,16 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         )
         reader = tr(lang, READER.get(status.reader, N_("No reader")))
         bar.add_widget(Text(reader, m, 20, color=theme.WHITE, valign="middle", size_hint_y=1))
+        texts = list(bar.children)
+
+        def fit(*_args: object) -> None:
+            # A portrait panel's third of 800 px wraps "Offline: requests are kept":
+            # the bar grows to hold it rather than letting it run off the window.
+            tallest = max(text.texture_size[1] for text in texts)
+            bar.height = max(m.px(56), tallest + 2 * m.px(4))
+
+        for text in texts:
+            text.bind(texture_size=fit)
         staff = KButton(
             tr(lang, "Staff"),
             m,

@@ -17,7 +17,6 @@ from kivy.core.window import Window
 from kiosk.core.i18n import LANGS
 from kiosk.ui.root import KioskRoot
 from kiosk.ui.shot_states import ShotCore, stage, steps
-from kiosk.ui.theme import unit_for
 from protocol.messages import Lang
 
 FRAMES_PER_SHOT = 4  # wrapped text settles its height over a few layout passes
@@ -72,7 +71,7 @@ class _ShotApp(App):  # type: ignore[misc]
         self._run = run
 
     def build(self) -> KioskRoot:
-        self._root = KioskRoot(None, unit_for(*Window.size), lambda: datetime.now(UTC))
+        self._root = KioskRoot(None, Window.size, lambda: datetime.now(UTC))
         return self._root
 
     def on_start(self) -> None:

@@ -1,8 +1,10 @@
 """Sizes and colours: readable from a step away, finger-sized targets.
 
 Sizes are in pixels of a 1280x800 screen and scale with the window, so
-the same layout fits a 7" 800x480 panel; large-text mode multiplies text
-by ``LARGE``. Colours: Party red on a warm white, contrast above 7:1 for text.
+the same layout fits a 7" 800x480 panel; a portrait panel scales against
+the same screen turned (800x1280) and its screens stack what a landscape
+one puts side by side. Large-text mode multiplies text by ``LARGE``.
+Colours: Party red on a warm white, contrast above 7:1 for text.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ TEXT_SIZES = (20, 22, 24, 26, 28, 30, 32, 34, 36, 40, 48, 52, 64)
 class Metrics:
     """Pixel sizes for the current window and text mode; rebuilt on resize or toggle."""
 
-    unit: float = 1.0  # window scale against 1280x800
+    unit: float = 1.0  # window scale against 1280x800, or 800x1280 in portrait
     text: float = 1.0  # LARGE in large-text mode
+    portrait: bool = False  # taller than wide: screens stack their columns
 
     def font(self, size: float) -> float:
         """The ``TEXT_SIZES`` entry nearest ``size`` in this text mode, scaled to the window."""
@@ -70,6 +73,21 @@ class Metrics:
 
 
 def unit_for(width: int, height: int) -> float:
-    # Small panels get relatively larger text than a straight scale would give.
-    scale = min(width / 1280, height / 800)
+    """The window's scale against the 1280x800 reference, turned for a portrait window.
+
+    The long side is measured against 1280 and the short side against 800,
+    whichever way up the panel stands: an 800x1280 portrait panel draws at
+    1.0 like a 1280x800 landscape one, and a 1080x1920 one like 1920x1080.
+    Text and finger targets are then as large on a panel turned on its side
+    as on the same panel upright, and a portrait kiosk uses the same pixel
+    text sizes (so the same font faces) as a landscape one of its size. A
+    landscape window (width >= height) gets exactly the scale it always had.
+    Small panels get relatively larger text than a straight scale would give.
+    """
+    scale = min(max(width, height) / 1280, min(width, height) / 800)
     return scale if scale >= 1 else scale**0.75
+
+
+def is_portrait(width: int, height: int) -> bool:
+    """A window taller than wide gets the portrait layout; a square one stays landscape."""
+    return height > width

@@ -198,6 +198,23 @@ class Panel(BoxLayout):  # type: ignore[misc]
     fill = ColorProperty(theme.CARD)
 
 
+def side_by_side(
+    m: Metrics, *parts: tuple[Widget, float], spacing: float = 16, **kwargs: object
+) -> BoxLayout:
+    """``parts`` beside each other on a landscape panel, stacked top to bottom in portrait.
+
+    Each part takes its share (a fraction) of the box's width, or of its
+    height in portrait: the first part is the left one, or the top one.
+    """
+    box = BoxLayout(
+        orientation="vertical" if m.portrait else "horizontal", spacing=m.px(spacing), **kwargs
+    )
+    for part, share in parts:
+        part.size_hint = (1, share) if m.portrait else (share, 1)
+        box.add_widget(part)
+    return box
+
+
 def column(m: Metrics, *children: Widget, spacing: float = 14, **kwargs: object) -> BoxLayout:
     """A vertical box as tall as its children (put it in a ScrollView when long)."""
     box = BoxLayout(orientation="vertical", spacing=m.px(spacing), size_hint_y=None, **kwargs)
