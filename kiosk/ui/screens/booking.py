@@ -24,7 +24,9 @@ SLOT_WORD = {"free": N_("Free"), "taken": N_("Taken"), "past": N_("Past"), "mine
 def build_slots(ctx: Ctx) -> Widget:
     m, t, view = ctx.m, ctx.t, ctx.view
     today = ctx.now.astimezone(PEOPLE_TZ).date()
-    days = BoxLayout(spacing=m.px(8), size_hint_y=None, height=m.target)
+    # Portrait: the week in two rows and the slots in three columns, so that a
+    # day's date and a slot's times keep to their lines on 800 px.
+    days = grid(m, 4, spacing=8) if m.portrait else BoxLayout(spacing=m.px(8), size_hint_y=None)
     for day in view.days:
         chosen = day == view.day
         days.add_widget(
@@ -34,12 +36,13 @@ def build_slots(ctx: Ctx) -> Widget:
                 ctx.do("pick_day", day),
                 kid=f"day.{day.isoformat()}",
                 size=20,
-                size_hint_y=1,
                 fill=theme.RED if chosen else theme.GREY_BUTTON,
                 color=theme.WHITE if chosen else theme.INK,
             )
         )
-    slots = grid(m, 4, spacing=10)
+    if not m.portrait:
+        days.height = m.target
+    slots = grid(m, 3 if m.portrait else 4, spacing=10)
     for slot in view.slots:
         fill, ink = SLOT_LOOK[slot.state]
         label = f"{time_range(slot.start, slot.end)}\n{t(SLOT_WORD[slot.state])}"

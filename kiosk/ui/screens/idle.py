@@ -10,13 +10,21 @@ from kiosk.core.session_views import Action
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import time_range
-from kiosk.ui.widgets import KButton, Panel, Text, column, fitting_row, scrolling, secondary
+from kiosk.ui.widgets import (
+    KButton,
+    Panel,
+    Text,
+    column,
+    fitting_row,
+    scrolling,
+    secondary,
+    side_by_side,
+)
 
 
 def build(ctx: Ctx) -> Widget:
     m, t = ctx.m, ctx.t
-    body = BoxLayout(padding=m.px(24), spacing=m.px(24))
-    left = BoxLayout(orientation="vertical", spacing=m.px(16), size_hint_x=0.58)
+    left = BoxLayout(orientation="vertical", spacing=m.px(16))
     prompt = _Prompt(ctx)
     left.add_widget(prompt)
     # Rows as tall as their labels need: large text or a portrait panel wraps
@@ -37,9 +45,8 @@ def build(ctx: Ctx) -> Widget:
         ),
     )
     left.add_widget(menu)
-    body.add_widget(left)
-    body.add_widget(_today(ctx))
-    return body
+    # Portrait: the prompt and the menu on top, today's activities and rooms below.
+    return side_by_side(m, (left, 0.58), (_today(ctx), 0.42), spacing=24, padding=m.px(24))
 
 
 class _Prompt(Panel):
@@ -97,7 +104,7 @@ class _Prompt(Panel):
 
 def _today(ctx: Ctx) -> Widget:
     m, t, overview = ctx.m, ctx.t, ctx.view.overview
-    panel = Panel(orientation="vertical", padding=m.px(20), spacing=m.px(10), size_hint_x=0.42)
+    panel = Panel(orientation="vertical", padding=m.px(20), spacing=m.px(10))
     items: list[Widget] = [Text(t("Today's activities"), m, 30, bold=True)]
     if not overview.has_activities:
         items.append(Text(t("No activity information yet"), m, 24, color=theme.MUTED))

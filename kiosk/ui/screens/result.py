@@ -10,7 +10,7 @@ from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import headline, ordinal, state, when
 from kiosk.ui.screens.request import COLOURS
-from kiosk.ui.widgets import KButton, Panel, Text, column, scrolling, secondary
+from kiosk.ui.widgets import KButton, Panel, Text, column, fitting_row, scrolling, secondary
 
 
 def build(ctx: Ctx) -> Widget:
@@ -41,34 +41,15 @@ def build(ctx: Ctx) -> Widget:
         )
     card.add_widget(scrolling(column(m, *lines)))
     body.add_widget(card)
-    actions = BoxLayout(spacing=m.px(14), size_hint_y=None, height=m.target)
-    actions.add_widget(
-        KButton(t("Book a room"), m, ctx.do("open", Action.BOOK), kid="menu.book", size_hint_y=1)
-    )
-    actions.add_widget(
-        KButton(
-            t("Activities"),
-            m,
-            ctx.do("open", Action.ACTIVITIES),
-            kid="menu.activities",
-            size_hint_y=1,
-        )
-    )
-    actions.add_widget(
-        KButton(
-            t("Services"), m, ctx.do("open", Action.SERVICES), kid="menu.services", size_hint_y=1
-        )
-    )
-    actions.add_widget(
-        KButton(
-            t("My requests"),
-            m,
-            ctx.do("open", Action.MY_REQUESTS),
-            kid="menu.my_requests",
-            size_hint_y=1,
-        )
-    )
-    body.add_widget(actions)
+    menu = [
+        KButton(t("Book a room"), m, ctx.do("open", Action.BOOK), kid="menu.book"),
+        KButton(t("Activities"), m, ctx.do("open", Action.ACTIVITIES), kid="menu.activities"),
+        KButton(t("Services"), m, ctx.do("open", Action.SERVICES), kid="menu.services"),
+        KButton(t("My requests"), m, ctx.do("open", Action.MY_REQUESTS), kid="menu.my_requests"),
+    ]
+    # Four in a row leave each a fifth of a portrait panel: two rows of two there.
+    for row in (menu[:2], menu[2:]) if m.portrait else (menu,):
+        body.add_widget(fitting_row(m, *row))
     last = BoxLayout(spacing=m.px(14), size_hint_y=None, height=m.target)
     if person is not None and person.member:
         last.add_widget(

@@ -19,7 +19,7 @@ def build(ctx: Ctx) -> Widget:
             Text(t("Please try again later or ask staff."), m, 26, color=theme.MUTED),
         )
         return screen(m, t("Book a room"), body, [back])
-    items = grid(m, 2)
+    items = grid(m, 1 if m.portrait else 2)  # portrait: a room's name and station on one line
     for room in rooms:
         # Another station by its name; an older hub sends none, and its id
         # ("st02") would mean nothing to a visitor: "nearby" then.

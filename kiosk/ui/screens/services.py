@@ -39,7 +39,7 @@ def build(ctx: Ctx) -> Widget:
     parts: list[Widget] = []
     for category, buttons in categories.items():
         parts.append(Text(ctx.name(category), m, 28, bold=True))
-        row = grid(m, 3)
+        row = grid(m, 2 if m.portrait else 3)
         for button in buttons:
             row.add_widget(button)
         parts.append(row)

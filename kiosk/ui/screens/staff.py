@@ -10,7 +10,16 @@ from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import KINDS, clock
 from kiosk.ui.keyboard import Keyboard
-from kiosk.ui.widgets import KButton, Panel, Text, column, screen, scrolling, secondary
+from kiosk.ui.widgets import (
+    KButton,
+    Panel,
+    Text,
+    column,
+    screen,
+    scrolling,
+    secondary,
+    side_by_side,
+)
 from protocol.messages import MessageType
 
 STATUS = {
@@ -34,7 +43,7 @@ class PinPad(BoxLayout):  # type: ignore[misc]
         super().__init__(
             orientation="vertical",
             spacing=ctx.m.px(10),
-            size_hint_x=0.5,
+            size_hint_x=0.8 if ctx.m.portrait else 0.5,  # keys about as wide as tall
             pos_hint={"center_x": 0.5},
         )
         self._ctx = ctx
@@ -80,8 +89,7 @@ def build_pin(ctx: Ctx) -> Widget:
 def build(ctx: Ctx) -> Widget:
     m, t, view = ctx.m, ctx.t, ctx.view
     info = view.staff
-    body = BoxLayout(spacing=m.px(16))
-    left = Panel(orientation="vertical", padding=m.px(16), size_hint_x=0.55)
+    left = Panel(orientation="vertical", padding=m.px(16))
     oldest = clock(info.oldest_waiting_at) if info.oldest_waiting_at else "—"
     lines: list[Widget] = [
         Text(t("Outbox"), m, 28, bold=True),
@@ -141,10 +149,11 @@ def build(ctx: Ctx) -> Widget:
     right.add_widget(
         secondary(t("Exit the kiosk app"), m, ctx.do("staff_exit"), kid="staff.exit", size=24)
     )
-    holder = BoxLayout(size_hint_x=0.45)
+    holder = BoxLayout()
     holder.add_widget(scrolling(right))
-    body.add_widget(left)
-    body.add_widget(holder)
+    # Portrait: the outbox on top, and the buttons below get the larger share.
+    shares = (0.45, 0.55) if m.portrait else (0.55, 0.45)
+    body = side_by_side(m, (left, shares[0]), (holder, shares[1]))
     return screen(
         m, t("Staff maintenance"), body, [KButton(t("Done"), m, ctx.do("home"), kid="done")]
     )

@@ -9,7 +9,17 @@ from kiosk.core.i18n import N_
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.keyboard import Keyboard
-from kiosk.ui.widgets import Field, KButton, Text, Tick, column, screen, scrolling, secondary
+from kiosk.ui.widgets import (
+    Field,
+    KButton,
+    Text,
+    Tick,
+    column,
+    screen,
+    scrolling,
+    secondary,
+    side_by_side,
+)
 
 ERRORS = {
     "name_required": N_("Please enter your name"),
@@ -36,13 +46,16 @@ def build(ctx: Ctx) -> Widget:
     if view.large_text:
         body.add_widget(_one_keyboard(ctx))
     else:
-        keys = BoxLayout(spacing=m.px(16))
-        for field, share in (("name", 0.62), ("phone", 0.38)):
-            side = BoxLayout(orientation="vertical", spacing=m.px(8), size_hint_x=share)
+        # Portrait: the name and its letter keys across the panel's width, the
+        # phone and its keypad below; the shares keep the key rows about as tall.
+        shares = (0.55, 0.45) if m.portrait else (0.62, 0.38)
+        sides = []
+        for field, share in zip(("name", "phone"), shares, strict=True):
+            side = BoxLayout(orientation="vertical", spacing=m.px(8))
             side.add_widget(Field(t(LABELS[field]), _value(ctx, field), m))
             side.add_widget(_keyboard(ctx, field))
-            keys.add_widget(side)
-        body.add_widget(keys)
+            sides.append((side, share))
+        body.add_widget(side_by_side(m, *sides))
         if form.error:
             body.add_widget(_error(ctx))
         body.add_widget(_notice(ctx))
@@ -69,7 +82,7 @@ def build(ctx: Ctx) -> Widget:
 
 
 def _one_keyboard(ctx: Ctx) -> Widget:
-    """Large text: one keyboard, for the field last tapped, beside the fields and the notice.
+    """Large text: one keyboard, for the field last tapped, beside (or below) the fields.
 
     Two keyboards, a notice and an error line in large text left each key a
     sliver (and no room at 800x480): the keys of the field in use get the
@@ -77,8 +90,7 @@ def _one_keyboard(ctx: Ctx) -> Widget:
     """
     m, t = ctx.m, ctx.t
     typing = ctx.local.get(FOCUS, "name")
-    row = BoxLayout(spacing=m.px(16))
-    left = BoxLayout(orientation="vertical", spacing=m.px(8), size_hint_x=0.42)
+    left = BoxLayout(orientation="vertical", spacing=m.px(8))
     for field in ("name", "phone"):
         left.add_widget(
             Field(
@@ -91,11 +103,8 @@ def _one_keyboard(ctx: Ctx) -> Widget:
             )
         )
     left.add_widget(scrolling(column(m, _notice(ctx))))
-    row.add_widget(left)
-    keyboard = _keyboard(ctx, typing)
-    keyboard.size_hint_x = 0.58
-    row.add_widget(keyboard)
-    return row
+    # Portrait: the fields and the notice above, the keys across the width below.
+    return side_by_side(m, (left, 0.42), (_keyboard(ctx, typing), 0.58))
 
 
 def _keyboard(ctx: Ctx, field: str) -> Keyboard:
