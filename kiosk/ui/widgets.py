@@ -249,8 +249,5 @@ def screen(
         # the title: the space left over goes below it, not above the title.
         frame.add_widget(Widget())
     if actions:
-        row = BoxLayout(spacing=m.px(16), size_hint_y=None, height=m.target)
-        for action in actions:
-            row.add_widget(action)
-        frame.add_widget(row)
+        frame.add_widget(fitting_row(m, *actions, spacing=16))
     return frame
