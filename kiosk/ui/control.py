@@ -11,6 +11,8 @@ lines; each runs on the UI thread (Clock) and answers one JSON line:
   drawn text lands, in window pixels (spilled or blurred text shows here);
 - ``{"cmd": "keys", "text": "ABC123"}``: key events into the window, as a
   keyboard-wedge scanner types them, then Enter;
+- ``{"cmd": "resize", "size": [800, 1280]}``: the window resized, as when a
+  panel is turned (the screen is drawn again at the next frames);
 - ``{"cmd": "screenshot", "path": "/tmp/x.png"}``; ``{"cmd": "quit"}``.
 """
 
@@ -104,6 +106,9 @@ def _run(root: KioskRoot, command: dict[str, Any]) -> dict[str, Any]:
             Window.dispatch("on_textinput", char)
         Window.dispatch("on_key_down", 13, 0, "\r", [])
         return {"ok": True}
+    if cmd == "resize":
+        Window.size = tuple(int(side) for side in command["size"])
+        return {"ok": True}
     if cmd == "screenshot":
         root.export_to_png(str(command["path"]))
         return {"ok": True}
@@ -145,7 +150,9 @@ def layout_of(root: KioskRoot) -> list[dict[str, Any]]:
 
     Window pixels, after any scrolling. Kivy draws a label's text centred on
     the widget at whole local pixels (its label rule), so a fractional
-    ``text`` origin means a parent moved it between pixels.
+    ``text`` origin means a parent moved it between pixels. ``clip`` is the
+    box of the scroll view the label is in (only what lies inside it shows),
+    or None.
     """
     found = []
     for widget in root.walk(restrict=True):
@@ -162,9 +169,18 @@ def layout_of(root: KioskRoot) -> list[dict[str, Any]]:
                 "kid": getattr(widget, "kid", ""),
                 "box": [x, y, widget.width, widget.height],
                 "text_box": [text_x, text_y, width, height],
+                "clip": _clip(widget),
             }
         )
     return found
+
+
+def _clip(widget: Widget) -> list[float] | None:
+    scroller = next((w for w in _ancestors(widget) if isinstance(w, ScrollView)), None)
+    if scroller is None:
+        return None
+    x, y = scroller.to_window(scroller.x, scroller.y)
+    return [x, y, scroller.width, scroller.height]
 
 
 def _tap(root: KioskRoot, kid: str) -> dict[str, Any]:
