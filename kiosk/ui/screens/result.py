@@ -50,19 +50,13 @@ def build(ctx: Ctx) -> Widget:
     # Four in a row leave each a fifth of a portrait panel: two rows of two there.
     for row in (menu[:2], menu[2:]) if m.portrait else (menu,):
         body.add_widget(fitting_row(m, *row))
-    last = BoxLayout(spacing=m.px(14), size_hint_y=None, height=m.target)
+    last = [secondary(t("Done"), m, ctx.do("home"), kid="done")]
     if person is not None and person.member:
-        last.add_widget(
-            secondary(
-                t("Party member registration"),
-                m,
-                ctx.do("register_member"),
-                kid="member_register",
-                size_hint_y=1,
-            )
+        member = secondary(
+            t("Party member registration"), m, ctx.do("register_member"), kid="member_register"
         )
-    last.add_widget(secondary(t("Done"), m, ctx.do("home"), kid="done", size_hint_y=1))
-    body.add_widget(last)
+        last.insert(0, member)
+    body.add_widget(fitting_row(m, *last))  # the member's label wraps on a portrait panel
     return body
 
 
