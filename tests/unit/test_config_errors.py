@@ -33,6 +33,16 @@ def _run(role: str, config: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _config_error(role: str, config: Path, text: str) -> str:
+    """Write ``text`` to ``config``, start ``role`` on it: it must stop with exit 2 and one line."""
+    config.write_text(text, encoding="utf-8")
+    result = _run(role, config)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
 CASES = {
     "unknown_key": (
         'station = "st01"\nkiosk = "k1"\ncolour = "red"\n',
@@ -74,13 +84,9 @@ CASES = {
 def test_bad_kiosk_config_gives_one_clear_line(tmp_path: Path, case: str) -> None:
     text, expected = CASES[case]
     config = tmp_path / "kiosk.toml"
-    config.write_text(text, encoding="utf-8")
-    result = _run("kiosk", config)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert str(config) in lines[0] and expected in lines[0]
-    assert "Traceback" not in result.stderr
+    line = _config_error("kiosk", config, text)
+    assert str(config) in line and expected in line
+    assert "Traceback" not in line
     assert list(tmp_path.iterdir()) == [config]  # no data_dir, no outbox
 
 
@@ -111,11 +117,8 @@ def test_a_missing_file_named_in_the_config_is_a_config_error(tmp_path: Path, ca
     role, text, key = MISSING_FILES[case]
     config = tmp_path / f"{role}.toml"
     head = 'station = "st01"\nkiosk = "k1"\n' if role == "kiosk" else ""
-    config.write_text(head + text, encoding="utf-8")
     missing = tmp_path / text.rpartition('_file = "')[2].partition('"')[0]
-    result = _run(role, config)
-    assert result.returncode == 2
-    assert result.stderr.strip() == (
+    assert _config_error(role, config, head + text) == (
         f"lianxin {role}: config error in {config}: key '{key}': file not found: {missing}"
     )
     assert list(tmp_path.iterdir()) == [config]
@@ -125,12 +128,9 @@ def test_a_missing_file_named_in_the_config_is_a_config_error(tmp_path: Path, ca
 def test_a_phone_key_file_without_a_key_is_a_config_error(tmp_path: Path, role: str) -> None:
     config = tmp_path / f"{role}.toml"
     head = 'station = "st01"\nkiosk = "k1"\n' if role == "kiosk" else ""
-    config.write_text(head + 'phone_key_file = "phone.key"\n', encoding="utf-8")
     key = tmp_path / "phone.key"
     key.write_text("-----BEGIN PRIVATE KEY----- not hex\n", encoding="utf-8")
-    result = _run(role, config)
-    assert result.returncode == 2
-    assert result.stderr.strip() == (
+    assert _config_error(role, config, head + 'phone_key_file = "phone.key"\n') == (
         f"lianxin {role}: config error in {config}: key 'phone_key_file': "
         f"{key} does not hold a key in hex (lianxin provision writes one)"
     )
@@ -155,12 +155,8 @@ HUB_CASES = {
 def test_bad_hub_database_url_gives_one_clear_line(tmp_path: Path, case: str) -> None:
     text, expected = HUB_CASES[case]
     config = tmp_path / "hub.toml"
-    config.write_text(text, encoding="utf-8")
-    result = _run("hub", config)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"lianxin hub: config error in {config}: {expected}")
+    line = _config_error("hub", config, text)
+    assert line.startswith(f"lianxin hub: config error in {config}: {expected}")
 
 
 def test_hub_with_a_bad_config_does_not_create_its_database(tmp_path: Path) -> None:
