@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, Engine, MetaData, Table, create_engine, insert, select
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Column, DateTime, Engine, MetaData, Table, create_engine, insert, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import StatementError
 
 from hub.models import UtcDateTime
@@ -33,3 +36,19 @@ def test_a_naive_time_is_refused() -> None:
     table, engine = _table()
     with engine.begin() as connection, pytest.raises(StatementError, match="naive datetime"):
         connection.execute(insert(table), [{"at": datetime(2026, 11, 29, 12, 0)}])
+
+
+@given(
+    instant=st.datetimes(
+        min_value=datetime(1900, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+    ),
+    offset_minutes=st.integers(min_value=-14 * 60, max_value=14 * 60),
+)
+def test_sqlite_text_is_sqlalchemys_own_format(instant: datetime, offset_minutes: int) -> None:
+    """The one-step bind (hub.models) writes what SQLAlchemy's two steps would, byte for byte."""
+    value = instant.astimezone(timezone(timedelta(minutes=offset_minutes)))
+    dialect = sqlite.dialect()
+    ours = UtcDateTime().bind_processor(dialect)
+    theirs = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert ours is not None and theirs is not None
+    assert ours(value) == theirs(value.astimezone(UTC).replace(tzinfo=None))
