@@ -1,6 +1,6 @@
 """Hub ingest: check-ins stored and answered per second, against raw broker fan-in.
 
-    .venv/bin/python bench/hub_ingest.py [--messages 40000] [--kiosks 10]
+    .venv/bin/python bench/hub_ingest.py [--messages 40000] [--kiosks 10] [--rounds 3]
 
 The load comes from ``mosquitto_pub -l`` (one C client per kiosk, QoS 1,
 MQTT 5, envelopes made before the clock starts), so the generator is never
@@ -19,6 +19,13 @@ what limits the figure, and the Python processes measured have the cores.
   stored rows are counted afterwards. PostgreSQL runs twice: on the new
   database, then with statistics of what that stored (see
   ``ingest_on_postgres``); the second is its figure, the first ``fresh``.
+
+The paho fan-in and the SQLite hub run in turns (``--rounds``, each hub
+round with new kiosks' check-ins): this machine's rates drift by a third
+within minutes, so one limit measured a minute before one hub run could
+make the ratio by itself. Each figure is its median round, with every
+round's rate beside it and, for the hub, each round's ratio to the fan-in
+measured just before it.
 
 The hub runs with a per-kiosk rate limit high enough not to refuse the
 flood (a capacity figure, not a policy one). Prints one JSON line (with
@@ -56,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=40_000)
     parser.add_argument("--kiosks", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="fan-in and SQLite hub, alternated")
     parser.add_argument("--sink", nargs=2, metavar=("PORT", "COUNT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sink:
@@ -70,11 +78,20 @@ def main() -> None:
         network.broker.start()
         port = network.broker_info.port
         fanin_lines = _fanin_lines(run_dir, per_kiosk, args.kiosks)
-        fanin = raw_fanin(port, fanin_lines, [sys.executable, __file__, "--sink"])
         fanin_c = raw_fanin(port, fanin_lines, None)
         hub = start_hub(network, kiosk_rate_per_s=1_000_000)
-        sqlite = measured_ingest(hub, port, _check_in_lines(run_dir, per_kiosk, args.kiosks))
+        fanins, sqlites = [], []
+        for round_ in range(args.rounds):
+            # A limit and the hub, minute by minute: each ratio compares neighbours.
+            loads = _check_in_lines(run_dir, per_kiosk, args.kiosks, name=f"r{round_}k")
+            fanins.append(raw_fanin(port, fanin_lines, [sys.executable, __file__, "--sink"]))
+            sqlites.append(measured_ingest(hub, port, loads))
+        fanin, sqlite = _median_round(fanins), _median_round(sqlites)
         sqlite["rows"] = tally([], network.hub_database_url).stored
+        sqlite["ratios"] = [
+            round(hub_round["per_s"] / limit["per_s"], 2)
+            for hub_round, limit in zip(sqlites, fanins, strict=True)
+        ]
         postgres = ingest_on_postgres(network, hub, port, per_kiosk, args.kiosks)
     finally:
         network.stop_all()
@@ -129,6 +146,12 @@ def ingest_on_postgres(
         figures["rows"] = tally([], url).stored
         figures["fresh"] = fresh
         return figures
+
+
+def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round with the median rate, and every round's rate under ``rounds``."""
+    middle = sorted(rounds, key=lambda figures: figures["per_s"])[len(rounds) // 2]
+    return {**middle, "rounds": [figures["per_s"] for figures in rounds]}
 
 
 # -- the load -----------------------------------------------------------------------
