@@ -192,3 +192,26 @@ def test_every_portrait_screen_keeps_its_text_inside_buttons_and_window(
     ui.tap("pin.ok")
     check("staff")
     assert problems == {}
+
+
+def test_pin_digits_typed_before_the_panel_turns_are_kept(
+    kiosk_ui: MakeUI, nobody: BrokerInfo
+) -> None:
+    ui = kiosk_ui(nobody)  # 1280x800
+    ui.wait_screen("idle")
+    ui.tap("staff")
+    ui.wait_screen("staff_pin")
+    for digit in PIN[:2]:
+        ui.tap(f"pin.{digit}")
+    ui.command(cmd="resize", size=[800, 1280])
+
+    def turned() -> Labels | None:
+        labels = ui.layout()
+        return labels if max(label["box"][1] for label in labels) > 800 else None
+
+    labels = wait_until(turned, 15, "the PIN screen laid out for 800x1280")
+    assert "●●" in [label["text"] for label in labels]
+    for digit in PIN[2:]:
+        ui.tap(f"pin.{digit}")
+    ui.tap("pin.ok")
+    ui.wait_screen("staff")

@@ -36,8 +36,13 @@ REFERENCE = {
 }
 
 
+# Ctx.local key: the digits typed so far, kept in the UI while the screen is drawn
+# again (a turned panel, a language switch); gone at OK and when the screen changes.
+TYPED = "pin.typed"
+
+
 class PinPad(BoxLayout):  # type: ignore[misc]
-    """Digits stay in this widget (never in a view) until OK."""
+    """Digits stay in the UI (this widget, ``Ctx.local``), never in a view, until OK."""
 
     def __init__(self, ctx: Ctx) -> None:
         super().__init__(
@@ -47,19 +52,25 @@ class PinPad(BoxLayout):  # type: ignore[misc]
             pos_hint={"center_x": 0.5},
         )
         self._ctx = ctx
-        self.pin = ""
+        self.pin = ctx.local.get(TYPED, "")
         self._shown = Text("", ctx.m, 40, halign="center")
         self._wrong = ctx.view.pin_error  # until a digit is typed again
         self.add_widget(self._shown)
         self.add_widget(
             Keyboard(
-                ctx.m, "", self._typed, mode="digits", lang=ctx.view.lang, kid="pin", max_length=12
+                ctx.m,
+                self.pin,
+                self._typed,
+                mode="digits",
+                lang=ctx.view.lang,
+                kid="pin",
+                max_length=12,
             )
         )
-        self._typed("")
+        self._typed(self.pin)
 
     def _typed(self, text: str) -> None:
-        self.pin = text
+        self.pin = self._ctx.local[TYPED] = text
         self._wrong = self._wrong and not text
         if self._wrong:
             self._shown.text = self._ctx.t("Wrong PIN: please try again")
@@ -69,6 +80,7 @@ class PinPad(BoxLayout):  # type: ignore[misc]
         self._shown.color, self._shown.bold = theme.INK, False
 
     def submit(self) -> None:
+        self._ctx.local.pop(TYPED, None)  # a wrong PIN is typed again from the start
         self._ctx.session.enter_pin(self.pin)  # type: ignore[attr-defined]
 
 
