@@ -10,7 +10,10 @@ reply, outbox update), while the bench measures one durable SQLite commit
 of one row on the same disk (the storage floor, ``CommitMeter``). Then the
 same schedule with bare paho clients publishing to a bare echo responder
 through the same broker (the wire's floor; Nagle off on their sockets, as on
-the kiosks' and the hub's). Prints one JSON line; asserts nothing.
+the kiosks' and the hub's). Each swipe is also split in three (``split_ms``):
+the kiosk's durable write, on to the hub's batch (the reply's ``hub_time``),
+and the hub's transaction with the way back. Prints one JSON line; asserts
+nothing.
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ def bench(levels: list[int], swipes: int, interval: float) -> dict[str, Any]:
         for kiosks in levels:
             load = Load(port, swipes, interval)
             with CommitMeter(run_dir / f"commit-{kiosks}.db") as commits:
-                e2e = spread("kiosks", kiosks, load, run_dir / f"kiosks-{kiosks}")
+                swipes_ms = spread("kiosks", kiosks, load, run_dir / f"kiosks-{kiosks}")
+            e2e = [swipe[0] for swipe in swipes_ms]
             responder = EchoResponder(port)
             try:
                 with CommitMeter(run_dir / f"commit-quiet-{kiosks}.db") as quiet_commits:
@@ -92,6 +96,11 @@ def bench(levels: list[int], swipes: int, interval: float) -> dict[str, Any]:
                 "echo_ms": summary(echo),
                 "commit_ms": summary(commits),
                 "commit_quiet_ms": summary(quiet_commits),
+                "split_ms": {
+                    "kiosk_write": summary([swipe[1] for swipe in swipes_ms]),
+                    "to_hub": summary([swipe[2] for swipe in swipes_ms]),
+                    "hub_and_back": summary([a - b - c for a, b, c in swipes_ms]),
+                },
                 "e2e_samples": e2e,
                 "echo_samples": echo,
                 "commit_samples": commits,
@@ -119,8 +128,11 @@ class Load:
     interval: float
 
 
-def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> list[float]:
-    """Run ``kiosks`` simulated kiosks, at most KIOSKS_PER_PROCESS a process; all latencies."""
+def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> list[Any]:
+    """Run ``kiosks`` simulated kiosks, at most KIOSKS_PER_PROCESS a process; all latencies.
+
+    A latency is a number for the echo clients, and ``run_kiosks``'s three for the kiosks.
+    """
     processes = []
     for first in range(1, kiosks + 1, KIOSKS_PER_PROCESS):
         count = min(KIOSKS_PER_PROCESS, kiosks - first + 1)
@@ -143,7 +155,7 @@ def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> list[f
         if directory is not None:
             command += ["--dir", str(directory)]
         processes.append(subprocess.Popen(command, stdout=subprocess.PIPE))
-    latencies: list[float] = []
+    latencies: list[Any] = []
     for process in processes:
         out, _ = process.communicate(timeout=600)
         latencies.extend(json.loads(out.decode().strip().splitlines()[-1]))
@@ -159,21 +171,28 @@ def schedule(count: int, swipes: int, interval: float) -> list[tuple[float, int]
     return sorted(plan)
 
 
-def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[float]:
-    """Kiosk cores in this process; latency (ms) of every swipe, scan to reply."""
+def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[list[float]]:
+    """Kiosk cores in this process; for every swipe, ms: [scan to reply, write, to the hub].
+
+    The write is the kiosk core's durable outbox write; "to the hub" runs
+    from its end to the reply's ``hub_time``, when the hub's batch took the
+    request (wall clocks of one machine); the rest is the hub's transaction
+    and commit, the reply's way back and the kiosk taking it.
+    """
     port, swipes, interval = load.port, load.swipes, load.interval
     lock = threading.Lock()
-    started: dict[str, float] = {}
-    latencies: list[float] = []
+    started: dict[str, _Swipe] = {}
+    latencies: list[list[float]] = []
     done = threading.Event()
     total = count * swipes
 
     def on_reply(reply: Reply) -> None:
         now = time.perf_counter()
         with lock:
-            begun = started.pop(reply.request_id or "", None)
-            if begun is not None:
-                latencies.append((now - begun) * 1000)
+            swipe = started.pop(reply.request_id or "", None)
+            if swipe is not None:
+                to_hub = reply.hub_time.timestamp() - swipe.written_at
+                latencies.append([(now - swipe.begun) * 1000, swipe.write_s * 1000, to_hub * 1000])
             if len(latencies) == total:
                 done.set()
 
@@ -208,13 +227,21 @@ def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[floa
         )
         t0 = time.perf_counter()
         entry = writer.check_in(scan)
+        written, written_at = time.perf_counter(), time.time()
         with lock:
-            started[entry.request_id] = t0
+            started[entry.request_id] = _Swipe(t0, written - t0, written_at)
         link.wake()
     done.wait(timeout=120)
     for _, link, _ in kiosks:
         link.stop()
     return latencies
+
+
+@dataclass(frozen=True)
+class _Swipe:
+    begun: float  # perf_counter at the call into the kiosk core
+    write_s: float  # the core's durable write
+    written_at: float  # wall clock when it returned, to compare with the reply's hub_time
 
 
 class EchoResponder:
