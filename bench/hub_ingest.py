@@ -23,9 +23,9 @@ what limits the figure, and the Python processes measured have the cores.
 The paho fan-in and the SQLite hub run in turns (``--rounds``, each hub
 round with new kiosks' check-ins): this machine's rates drift by a third
 within minutes, so one limit measured a minute before one hub run could
-make the ratio by itself. Each figure is its median round, with every
-round's rate beside it and, for the hub, each round's ratio to the fan-in
-measured just before it.
+make the ratio by itself. Each rate is its median round, with every
+round's rate beside it; the hub's ratio is the median of each round's
+ratio to the fan-in measured just before it (``ratios``).
 
 The hub runs with a per-kiosk rate limit high enough not to refuse the
 flood (a capacity figure, not a policy one). Prints one JSON line (with
@@ -88,10 +88,11 @@ def main() -> None:
             sqlites.append(measured_ingest(hub, port, loads))
         fanin, sqlite = _median_round(fanins), _median_round(sqlites)
         sqlite["rows"] = tally([], network.hub_database_url).stored
-        sqlite["ratios"] = [
+        ratios = [
             round(hub_round["per_s"] / limit["per_s"], 2)
             for hub_round, limit in zip(sqlites, fanins, strict=True)
         ]
+        sqlite["ratios"], sqlite["ratio"] = ratios, sorted(ratios)[len(ratios) // 2]
         postgres = ingest_on_postgres(network, hub, port, per_kiosk, args.kiosks)
     finally:
         network.stop_all()
