@@ -42,8 +42,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import psycopg
 
@@ -56,6 +57,7 @@ from lianxin.tally import tally
 from tests.system import envelopes
 
 BUCKET_S = 0.5
+T = TypeVar("T")
 REPLIES = "lianxin/v1/st/+/k/+/reply"
 
 
@@ -92,7 +94,7 @@ def main() -> None:
             round(hub_round["per_s"] / limit["per_s"], 2)
             for hub_round, limit in zip(sqlites, fanins, strict=True)
         ]
-        sqlite["ratios"], sqlite["ratio"] = ratios, sorted(ratios)[len(ratios) // 2]
+        sqlite["ratios"], sqlite["ratio"] = ratios, _middle(ratios, key=float)
         postgres = ingest_on_postgres(network, hub, port, per_kiosk, args.kiosks)
     finally:
         network.stop_all()
@@ -151,8 +153,13 @@ def ingest_on_postgres(
 
 def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     """The round with the median rate, and every round's rate under ``rounds``."""
-    middle = sorted(rounds, key=lambda figures: figures["per_s"])[len(rounds) // 2]
+    middle = _middle(rounds, key=lambda figures: float(figures["per_s"]))
     return {**middle, "rounds": [figures["per_s"] for figures in rounds]}
+
+
+def _middle(items: list[T], key: Callable[[T], float]) -> T:
+    """The median item by ``key`` (the upper one of an even count): one of ``items``."""
+    return sorted(items, key=key)[len(items) // 2]
 
 
 # -- the load -----------------------------------------------------------------------
