@@ -7,6 +7,7 @@ port with its sessions and queued messages intact.
 
 from __future__ import annotations
 
+import random
 import shutil
 import signal
 import socket
@@ -29,10 +30,48 @@ class BrokerInfo:
     shared_subscriptions: bool
 
 
+_EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_LOWEST_LISTEN_PORT = 10_000
+_handed_out: set[int] = set()
+
+
+def _ephemeral_ports() -> tuple[int, int]:
+    """The kernel's range for the local end of outgoing connections (Linux's default if unknown)."""
+    try:
+        low, high = (int(part) for part in _EPHEMERAL_RANGE.read_text().split())
+    except (OSError, ValueError):
+        return 32_768, 60_999
+    return low, high
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
+    """A port nobody listens on now, for a server that binds it a moment later.
+
+    Not one the kernel picks (``bind(0)``): that comes from the ephemeral range, which
+    every outgoing connection draws from too, so in the gap before the server binds, or
+    while a test has its broker stopped for a restart, a client's connection can take the
+    port ("Address already in use"). Ports below that range are only ever taken by a
+    listener that asks for them. A port is handed out once per process, and the search
+    starts at a random place so that two processes rarely probe the same ports.
+    """
+    low, high = _ephemeral_ports()
+    if low > _LOWEST_LISTEN_PORT + 1_000:
+        candidates = range(_LOWEST_LISTEN_PORT, low)
+    else:  # an unusual kernel setting leaves no room below: take the range above instead
+        candidates = range(high + 1, 65_536)
+    start = random.randrange(len(candidates))  # noqa: S311 - spreads the search, not a secret
+    for step in range(len(candidates)):
+        port = candidates[(start + step) % len(candidates)]
+        if port in _handed_out:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise OSError(f"no free port on {host} between {candidates.start} and {candidates.stop - 1}")
 
 
 def port_open(host: str, port: int) -> bool:
