@@ -61,10 +61,16 @@ class LeanClient(BufferedReadClient):
     def holding_writes(self) -> Iterator[None]:
         """This thread's packets wait until the block ends, then wake the writer once.
 
-        Packets other threads queue meanwhile wake it as usual. Not reentrant;
-        for one thread at a time (the one producing a batch).
+        Packets other threads queue meanwhile wake it as usual. For one thread
+        at a time (the one producing a batch); a block inside a block of the
+        same thread (the hub turning its connection while a batch waits for
+        room in its reply window) changes nothing: the outer block's end wakes.
         """
-        self._holding = threading.get_ident()
+        me = threading.get_ident()
+        if self._holding == me:
+            yield
+            return
+        self._holding = me
         try:
             yield
         finally:
@@ -104,6 +110,27 @@ class LeanClient(BufferedReadClient):
                 "info": info,
             }
         )
+        return _SUCCESS
+
+    def loop_read(self, max_packets: int = 1) -> MQTTErrorCode:
+        """Read packets until none is waiting: up to ``max_packets``, or one per message in flight.
+
+        paho's own ignores ``max_packets`` and reads as many packets as it has
+        messages in flight (one when it has none): an owner driving the loop
+        (protocol/connection.py) then pays a ``select`` and a turn per request
+        read. The packets come from the buffered socket (protocol.buffered_socket)
+        until the kernel has nothing more, so asking for many costs nothing
+        when few are there.
+        """
+        count = max(max_packets, len(self._out_messages) + len(self._in_messages), 1)
+        for _ in range(count):
+            if self._sock is None:
+                return MQTTErrorCode.MQTT_ERR_NO_CONN
+            rc = self._packet_read()
+            if rc > 0:
+                return self._loop_rc_handle(rc)
+            if rc == MQTTErrorCode.MQTT_ERR_AGAIN:
+                break
         return _SUCCESS
 
     def message_callback_add(self, sub: str, callback: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -14,6 +15,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from lianxin.broker import BrokerProcess
+from protocol.buffered_socket import BufferedSocket
 from protocol.lean_paho import LeanClient
 from tests.waiting import wait_until
 
@@ -22,7 +24,8 @@ V311 = MQTTProtocolVersion.MQTTv311
 
 
 def test_the_paho_methods_it_replaces_still_exist() -> None:
-    for name in ("_handle_publish", "_handle_pubackcomp", "_update_inflight", "_send_puback"):
+    replaced = ("_handle_publish", "_handle_pubackcomp", "_update_inflight", "_send_puback")
+    for name in (*replaced, "_packet_read", "_loop_rc_handle"):
         assert callable(getattr(mqtt.Client, name, None)), name
     client = mqtt.Client(CallbackAPIVersion.VERSION2)
     for name in ("_in_packet", "_out_messages", "_inflight_messages", "_out_message_mutex"):
@@ -274,3 +277,38 @@ def test_another_threads_publish_is_not_held_back(broker: BrokerProcess) -> None
         finally:
             release.set()
             worker.join(10)
+
+
+def test_a_block_inside_a_block_holds_until_the_outer_one_ends(broker: BrokerProcess) -> None:
+    """The hub turns its connection (a held block of its own) while a batch holds its replies."""
+    with _through_broker(broker, "nested/#") as (publisher, _received):
+        with publisher.holding_writes():
+            publisher.publish("nested/first", b"1", qos=1)
+            with publisher.holding_writes():
+                publisher.publish("nested/second", b"2", qos=1)
+            assert len(publisher._out_packet) == 2  # the inner end sent nothing
+        wait_until(
+            lambda: not publisher._out_packet, message="both sent once the outer block ended"
+        )
+
+
+def test_one_read_takes_every_packet_waiting_and_keeps_a_partial_one() -> None:
+    """paho's loop_read takes one packet when nothing is in flight; the lean one takes all."""
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+    client = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    got: list[mqtt.MQTTMessage] = []
+    client.on_message = lambda _c, _u, message: got.append(message)
+    client._sock = BufferedSocket(ours)
+    packets = [_publish_packet(V5, b"burst", str(n).encode(), 0, 0, None) for n in range(50)]
+    framed = b"".join(bytes([0x30, len(packet)]) + packet for packet in packets)
+    try:
+        theirs.sendall(framed + framed[:5])  # 50 packets and the start of another
+        assert client.loop_read(100) == mqtt.MQTT_ERR_SUCCESS
+        assert [bytes(message.payload) for message in got] == [str(n).encode() for n in range(50)]
+        theirs.sendall(framed[5 : 2 + len(packets[0])])  # the rest of the 51st
+        assert client.loop_read(100) == mqtt.MQTT_ERR_SUCCESS
+        assert len(got) == 51
+    finally:
+        ours.close()
+        theirs.close()
