@@ -223,7 +223,7 @@ def migrate_one_at_a_time(engine: Engine) -> None:
 
 
 def _publish_reference(publisher: ReferencePublisher | None) -> None:
-    # Runs on paho's network thread at each (re)connect, on every worker:
+    # Runs on the worker's MQTT thread at each (re)connect, on every worker:
     # harmless, as retained snapshots are versioned, and kiosks that come
     # later still get the current data.
     if publisher is not None:

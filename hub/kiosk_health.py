@@ -34,7 +34,7 @@ class KioskHealth:
 
 
 class KioskHealthBoard:
-    """Thread-safe: paho's thread writes, the HTTP thread reads."""
+    """Thread-safe: the hub's MQTT thread writes, the HTTP and dashboard threads read."""
 
     def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics

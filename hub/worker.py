@@ -1,23 +1,29 @@
 """The hub's MQTT side: take requests, run them through the inbox, reply.
 
-Threading: paho's network thread (``_on_message``) only queues requests
-(kiosk status messages, which touch no database, it handles itself). One
-handler thread takes everything waiting, up to ``batch_max``, and runs it
-as one batch: decode, rate-limit, ONE database transaction for all of it
-(group commit: one fsync instead of one per request), then the replies,
-then the acks. With ``manual_ack`` the broker's PUBACK for a request is
-sent only after that commit, so a hub killed mid-batch gets every message
-of the batch again (and answers those already stored as duplicates).
+Threading: one thread (``hub-requests``) owns the MQTT connection
+(protocol/connection.py) and does everything with it, as the kiosk's link
+does: no packet is handed between threads. It turns the connection (paho's
+callbacks run inside; kiosk status messages, which touch no database, are
+handled there, requests are put aside), keeps turning while more has
+arrived, up to ``batch_max``, and runs what it took as one batch: decode,
+rate-limit, ONE database transaction for all of it (group commit: one
+fsync instead of one per request), then the replies, then the acks. With
+``manual_ack`` the broker's PUBACK for a request is sent only after that
+commit, so a hub killed mid-batch gets every message of the batch again
+(and answers those already stored as duplicates). Other threads publish
+(reference snapshots) through ``publish_retained``, which hands the
+publish to that thread.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -31,6 +37,7 @@ from hub.rate_limit import KioskRateLimiter
 from hub.reply_window import ReplyWindow
 from hub.wording import message_for
 from protocol.codec import decode_kiosk_status, decode_request, encode
+from protocol.connection import Connection
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.messages import Lang, Request
 from protocol.mqtt import QOS, connect_async, correlation_properties, make_client
@@ -64,6 +71,8 @@ BATCH_MAX = 500
 REPLY_WINDOW = 2_000
 # Batches up to this size log each stored request at INFO (StoredSummary).
 LOG_EACH_UP_TO = 10
+# The longest the worker waits for traffic before it looks at its other work.
+IDLE_WAIT_S = 0.5
 
 
 class StoredSummary:
@@ -136,12 +145,15 @@ class HubWorker:
             raise ValueError(f"batch_max {batch_max} must be below the reply window {REPLY_WINDOW}")
         self._settings = settings
         self._batch_max = batch_max
-        # None tells the handler thread to stop.
-        self._requests: queue.SimpleQueue[_Received | None] = queue.SimpleQueue()
+        # Requests read by the last turns of the connection, not yet handled.
+        self._received: list[_Received] = []
+        # Work other threads hand to the worker's thread (deque: thread-safe ends).
+        self._calls: deque[Callable[[], object]] = deque()
+        self._stop = threading.Event()
         # Bumped on every (re)connect: a message id is only meaningful on the
         # connection it came on, so a batch from an older one is not acked.
-        self._connection = 0
-        self._handler = threading.Thread(target=self._serve, name="hub-requests", daemon=True)
+        self._connection_count = 0
+        self._thread = threading.Thread(target=self._serve, name="hub-requests", daemon=True)
         self._on_connected = on_connected
         self.health = KioskHealthBoard(metrics)
         self._limiter = KioskRateLimiter(settings.kiosk_rate_per_s, settings.kiosk_burst)
@@ -149,7 +161,6 @@ class HubWorker:
         metrics.describe(RATE_LIMITED, "Requests dropped because their kiosk was over its limit")
         self._inbox = inbox
         self._metrics = metrics
-        self._replies = ReplyWindow(REPLY_WINDOW)
         metrics.describe(
             REPLIES_WAITED, "Replies the broker had not acknowledged after 5 s (kept queued)"
         )
@@ -176,27 +187,36 @@ class HubWorker:
         self._client.on_subscribe = self._on_subscribe
         self._request_subscription: int | None = None
         self._client.on_message = self._on_message
+        self._connection = Connection(self._client, settings.broker, self._stop)
+        self._replies = ReplyWindow(REPLY_WINDOW, self._connection.turn, self._client.is_connected)
 
     def start(self) -> None:
-        self._handler.start()
         connect_async(self._client, self._settings.broker)
-        self._client.loop_start()
+        self._thread.start()
 
     def stop(self) -> None:
-        # Whatever is still queued is not acked: the broker sends it again.
-        self._requests.put(None)
-        self._handler.join(timeout=10)
-        if self.connected:
-            info = self._client.publish(
-                HUB_STATUS_TOPIC, self._status_payload("offline"), qos=QOS, retain=True
-            )
-            info.wait_for_publish(timeout=2)
-        self._client.disconnect()
-        self._client.loop_stop()
+        """Finish the batch in hand, then say goodbye to the broker from this thread.
+
+        Requests read but not yet handled are not acked: the broker sends them again.
+        """
+        self._stop.set()
+        self._connection.wake()
+        self._thread.join(timeout=10)
+        offline = (HUB_STATUS_TOPIC, self._status_payload("offline"))
+        self._connection.leave(offline if self.connected else None)
 
     def publish_retained(self, topic: str, payload: bytes) -> None:
-        """Publish retained at QoS 1 (queued by paho if the broker is away)."""
-        self._client.publish(topic, payload, qos=QOS, retain=True)
+        """Publish retained at QoS 1 (queued by paho if the broker is away); any thread.
+
+        Only the worker's thread uses the client: from another, the publish
+        is handed over and the thread woken.
+        """
+        publish = partial(self._client.publish, topic, payload, qos=QOS, retain=True)
+        if threading.current_thread() is self._thread:
+            publish()
+            return
+        self._calls.append(publish)
+        self._connection.wake()
 
     def _status_payload(self, state: str) -> bytes:
         status = HubStatus(
@@ -214,7 +234,8 @@ class HubWorker:
         if reason.is_failure:
             log.warning("broker refused connection: %s", reason, extra={"event": "connect_failed"})
             return
-        self._connection += 1
+        self._connection_count += 1
+        self._connection.established()
         use_shared = self._settings.shared_subscription
         topic_filter = SHARED_REQUEST_FILTER if use_shared else REQUEST_FILTER
         # Ready (and healthy) only once the broker confirms the subscription:
@@ -224,7 +245,11 @@ class HubWorker:
         )
         client.publish(HUB_STATUS_TOPIC, self._status_payload("online"), qos=QOS, retain=True)
         if self._on_connected is not None:
-            self._on_connected()
+            try:
+                self._on_connected()
+            except Exception:
+                # The reference snapshots go out again with the next change or republish.
+                log.exception("on-connect work failed", extra={"event": "on_connected_failed"})
         log.info(
             "connected to broker, session_present=%s, subscribed %s",
             flags.session_present,
@@ -261,43 +286,50 @@ class HubWorker:
             self._take_status(msg)
             client.ack(msg.mid, msg.qos)
             return
-        self._requests.put(_Received(msg, self._connection))
+        self._received.append(_Received(msg, self._connection_count))
 
-    # -- the handler thread ------------------------------------------------------
+    # -- the worker's thread -----------------------------------------------------
 
     def _serve(self) -> None:
-        """Handle batches until told to stop; never dies of a bad batch."""
-        while True:
-            first = self._requests.get()
-            if first is None:
-                return
-            batch = [first]
-            stopping = False
-            while len(batch) < self._batch_max:
-                try:
-                    item = self._requests.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stopping = True
-                    break
-                batch.append(item)
-            # The batch's replies and acks leave together, after it (protocol/lean_paho.py).
-            with self._client.holding_writes():
-                try:
-                    self._handle_batch(batch)
-                except Exception:
-                    # The kiosks keep their requests until they get a reply, and resend them.
-                    self._metrics.inc(FAILURES, len(batch))
-                    log.exception("handling a batch failed", extra={"event": "handler_failed"})
-                finally:
-                    self._ack(batch)
-            if stopping:
-                return
+        """Turn the connection and handle batches until told to stop; never dies of a bad batch."""
+        while not self._stop.is_set():
+            try:
+                self._serve_a_turn()
+            except Exception:
+                # Not a batch's failure (_handle catches those) but the loop's own, say
+                # a callback that raised. Without this thread the hub answers no one:
+                # log it, and go on after a pause rather than spin on the same error.
+                log.exception("the hub's request loop failed", extra={"event": "worker_failed"})
+                self._stop.wait(1.0)
+
+    def _serve_a_turn(self) -> None:
+        self._connection.turn(IDLE_WAIT_S)
+        while self._calls:
+            self._calls.popleft()()
+        while self._received and not self._stop.is_set():
+            self._connection.turn_while_busy(self._batch_has_room)
+            batch = self._received[: self._batch_max]
+            del self._received[: self._batch_max]
+            self._handle(batch)
+
+    def _batch_has_room(self) -> bool:
+        return len(self._received) < self._batch_max
+
+    def _handle(self, batch: list[_Received]) -> None:
+        # The batch's replies and acks leave together, after it (protocol/lean_paho.py).
+        with self._client.holding_writes():
+            try:
+                self._handle_batch(batch)
+            except Exception:
+                # The kiosks keep their requests until they get a reply, and resend them.
+                self._metrics.inc(FAILURES, len(batch))
+                log.exception("handling a batch failed", extra={"event": "handler_failed"})
+            finally:
+                self._ack(batch)
 
     def _ack(self, batch: list[_Received]) -> None:
         for item in batch:
-            if item.connection == self._connection:
+            if item.connection == self._connection_count:
                 self._client.ack(item.mid, item.qos)
 
     def _handle_batch(self, batch: list[_Received]) -> None:

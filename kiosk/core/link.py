@@ -1,6 +1,6 @@
 """The kiosk's link to the hub: replays the outbox over MQTT, takes replies.
 
-One thread (``kiosk-link``) owns the connection (kiosk/core/connection.py)
+One thread (``kiosk-link``) owns the connection (protocol/connection.py)
 and the send window (kiosk/core/window.py). It walks the oldest unanswered
 requests in sequence order and publishes them at QoS 1, at most
 ``max_in_flight`` unanswered at once and at most ``max_per_second``, so a
@@ -28,11 +28,11 @@ import paho.mqtt.client as mqtt
 
 from config.crash_points import crash_point
 from config.settings import KioskSettings
-from kiosk.core.connection import Connection
 from kiosk.core.outbox import Outbox, ReplyRecord
 from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.window import Pace, SendWindow
 from protocol.codec import decode_reply, encode
+from protocol.connection import Connection
 from protocol.errors import ProtocolError
 from protocol.mqtt import QOS, connect_async, make_client
 from protocol.replies import KioskStatus, ReaderHealth, Reply, ReplyStatus
@@ -105,15 +105,8 @@ class HubLink:
         self._stop.set()
         self._connection.wake()
         self._thread.join(timeout=5)
-        if self.connected:
-            info = self._client.publish(
-                self._status_topic, self._status_payload("offline"), qos=QOS, retain=True
-            )
-            deadline = time.monotonic() + 2.0
-            while not info.is_published() and time.monotonic() < deadline:
-                self._client.loop(0.1)
-        self._client.disconnect()
-        self._connection.close()
+        offline = (self._status_topic, self._status_payload("offline"))
+        self._connection.leave(offline if self.connected else None)
 
     def wake(self) -> None:
         """A new request is in the outbox: send it now rather than at the next tick."""

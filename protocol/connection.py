@@ -1,13 +1,16 @@
-"""One thread drives the kiosk's MQTT connection, through paho's external-loop API.
+"""One thread drives an MQTT connection, through paho's external-loop API.
 
 paho's own network thread (``loop_start``) hands every packet between two
 threads: a publish from the sender wakes the network thread through a
 socket, and a reply wakes the sender through an event. At thousands of
-requests a second that hand-over cost more than the work itself. Here
-the link's one thread selects on the broker socket and a wake-up socket,
-reads and writes with ``loop_read``/``loop_write``, keeps the connection
-alive with ``loop_misc``, and reconnects with backoff as ``loop_forever``
-would; paho's callbacks therefore run on that thread too.
+requests a second that hand-over cost more than the work itself (on the
+kiosk a request went from 284-294 to 226-243 µs of CPU without it; the hub
+moved too, see docs/performance.md). Here the owner's one thread selects on
+the broker socket and a wake-up socket, reads and writes with
+``loop_read``/``loop_write``, keeps the connection alive with
+``loop_misc``, and reconnects with backoff as ``loop_forever`` would;
+paho's callbacks therefore run on that thread too. Used by the kiosk's link
+(kiosk/core/link.py) and the hub's request worker (hub/worker.py).
 """
 
 from __future__ import annotations
@@ -19,11 +22,18 @@ import select
 import socket
 import threading
 import time
+from collections.abc import Callable
+
+import paho.mqtt.client as mqtt
 
 from protocol.lean_paho import LeanClient
 from protocol.mqtt import BrokerParams
 
 log = logging.getLogger(__name__)
+
+# Packets one turn reads at most when that many are waiting: a festival queue's
+# requests, or a kiosk's replies, come in a few turns rather than one each.
+READ_BURST = 500
 
 
 class Connection:
@@ -41,6 +51,7 @@ class Connection:
         self._max_delay = max(self._first_delay, broker.reconnect_max_s)
         self._delay = self._first_delay
         self._next_attempt = 0.0  # monotonic; the first attempt is immediate
+        self._turns_that_read = 0
 
     def wake(self) -> None:
         """Make the current or next ``turn`` return at once (thread-safe)."""
@@ -72,7 +83,8 @@ class Connection:
             self._drain_wake()
         with self.holding_writes():  # the PUBACKs for a burst of replies leave together
             if sock in readable or pending:
-                self._client.loop_read()
+                self._turns_that_read += 1
+                self._client.loop_read(READ_BURST)
             if self._client.socket() is not None and (writable or self._client.want_write()):
                 self._client.loop_write()
         if self._client.socket() is not None:
@@ -83,6 +95,36 @@ class Connection:
     def holding_writes(self) -> contextlib.AbstractContextManager[None]:
         """Queue packets until the block ends, then send them together (protocol.lean_paho)."""
         return self._client.holding_writes()
+
+    def turn_while_busy(self, more: Callable[[], bool]) -> None:
+        """Take what has arrived already, without waiting, while ``more()`` says so.
+
+        One ``turn`` reads what paho's ``loop_read`` reads in one go (one packet
+        when nothing is in flight); this keeps turning while a turn takes
+        something and ``more()`` (say, "the batch has room") holds.
+        """
+        while more():
+            before = self._turns_that_read
+            self.turn(0.0)
+            if self._turns_that_read == before:
+                return
+
+    def leave(self, status: tuple[str, bytes] | None, timeout_s: float = 2.0) -> None:
+        """Say goodbye once the owning thread has stopped, from whichever thread stops it.
+
+        ``status`` (topic, payload) is published retained at QoS 1 first and
+        waited for (at most ``timeout_s``), so the broker's copy says the
+        client left rather than its will saying it died; then DISCONNECT.
+        """
+        if status is not None:
+            topic, payload = status
+            info = self._client.publish(topic, payload, qos=1, retain=True)
+            deadline = time.monotonic() + timeout_s
+            queued = info.rc == mqtt.MQTT_ERR_SUCCESS  # else paho says why on is_published
+            while queued and not info.is_published() and time.monotonic() < deadline:
+                self._client.loop(0.1)
+        self._client.disconnect()
+        self.close()
 
     def close(self) -> None:
         self._wake_r.close()
