@@ -23,6 +23,16 @@ It refuses, when first compiled, a statement whose result columns would
 need converting (a datetime read back, say): rows come back as the driver
 gives them, so only statements whose columns are plain text and numbers
 may use it.
+
+Sizes: an ``IN`` list of N values, or an insert of N rows in one
+statement, is a different SQL text for every N, and Python's sqlite3
+keeps a prepared statement per text (128 per connection). A hub taking
+batches of every size from 1 to 500 filled that cache with statements of
+hundreds of values each: its memory crept up by 30-40 MB through a drain,
+and each new size was prepared afresh. So a list is padded to the next
+power of two (repeating its last value, which ``IN`` ignores) and rows go
+in chunks whose sizes are powers of two: a statement has at most ten
+texts, all of which stay prepared.
 """
 
 from __future__ import annotations
@@ -40,7 +50,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any]
 Statement = Select[Any] | UpdateBase  # a SELECT, INSERT, UPDATE or DELETE
-_ROWS_PER_INSERT = 200  # rows per multi-row INSERT: well under SQLite's variable limit
+# Rows per multi-row INSERT at most (a power of two): well under SQLite's variable limit.
+_ROWS_PER_INSERT = 128
 _ONE_ROW = re.compile(r" VALUES (\((?:\?, )*\?\))")
 
 
@@ -90,6 +101,8 @@ class _Compiled:
             value = params[slot.name] if slot.fixed is _GIVEN else slot.fixed
             if slot.expanding:
                 items = [slot.process(v) for v in value] if slot.process else list(value)
+                if items:  # padded to a size the statement cache already holds (see above)
+                    items.extend(items[-1:] * (_power_of_two_at_least(len(items)) - len(items)))
                 sql = sql.replace(f"__[POSTCOMPILE_{slot.name}]", ", ".join("?" * len(items)))
                 values.extend(items)
             elif slot.fixed is _GIVEN and slot.process is not None:
@@ -159,10 +172,13 @@ class FastStatement:
         group = compiled.one_row.group(1)
         found: list[Sequence[Any]] = []
         with _cursor(connection, compiled.sql) as cursor:
-            for start in range(0, len(rows), _ROWS_PER_INSERT):
-                chunk = rows[start : start + _ROWS_PER_INSERT]
+            start = 0
+            while start < len(rows):
+                size = min(_ROWS_PER_INSERT, _power_of_two_at_most(len(rows) - start))
+                chunk = rows[start : start + size]
+                start += size
                 values = [value for row in chunk for value in compiled.row(row)]
-                cursor.execute(head + ", ".join([group] * len(chunk)) + tail, values)
+                cursor.execute(head + ", ".join([group] * size) + tail, values)
                 found.extend(cursor.fetchall())
         return found
 
@@ -172,6 +188,14 @@ class FastStatement:
         if compiled is None:
             compiled = self._compiled[keys] = _Compiled(self.statement, connection.dialect, keys)
         return compiled
+
+
+def _power_of_two_at_least(n: int) -> int:
+    return 1 << (n - 1).bit_length()
+
+
+def _power_of_two_at_most(n: int) -> int:
+    return 1 << (n.bit_length() - 1)
 
 
 @contextmanager

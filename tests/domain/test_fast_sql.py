@@ -117,6 +117,56 @@ def test_a_many_row_insert_returns_every_id(sessions: sessionmaker[Session]) -> 
     assert len(stored) == 450
 
 
+def test_lists_and_inserts_of_every_size_give_what_sqlalchemy_gives(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Sizes that are and are not powers of two: padded lists, inserts in several chunks."""
+    start = 0
+    for size in (1, 2, 3, 5, 64, 127, 128, 129, 200, 255, 257):
+        rows = _rows(size, start=start)
+        with sessions.begin() as session:
+            returned = dict(INSERT_RETURNING.insert_returning(session, rows))
+        assert sorted(returned) == [row["card"] for row in rows]
+        cards = [row["card"] for row in rows[::2]] + ["nobody"]
+        params = {"cards": cards, "since": T0}
+        with sessions() as session:
+            ours = [tuple(row) for row in COUNTS.rows(session, params)]
+            theirs = [tuple(row) for row in session.execute(COUNTS.statement, params)]
+        assert ours == theirs
+        assert len(ours) == len(rows[::2])
+        start += size
+    with sessions() as session:
+        stored = dict(session.execute(select(VISITS.c.card, VISITS.c.id)).all())
+    assert len(stored) == start
+
+
+def test_a_statement_has_a_few_sql_texts_whatever_the_sizes(tmp_path: Path) -> None:
+    """sqlite3 keeps one prepared statement per text: a text per size filled that cache."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'texts.db'}")
+    METADATA.create_all(engine)
+    texts: set[str] = set()
+    try:
+        with sessionmaker(engine).begin() as session:
+            session.connection().connection.driver_connection.set_trace_callback(texts.add)
+            start = 0
+            for size in range(1, 301):
+                rows = _rows(size, start=start)
+                INSERT_RETURNING.insert_returning(session, rows)
+                COUNTS.rows(session, {"cards": [row["card"] for row in rows], "since": T0})
+                start += size
+    finally:
+        engine.dispose()
+    # The trace shows each statement with its values written in: tell the texts by their sizes.
+    inserted = {sql.count("), (") + 1 for sql in texts if sql.startswith("INSERT")}
+    listed = {
+        sql.split(" IN (", 1)[1].split(")", 1)[0].count(",") + 1
+        for sql in texts
+        if sql.startswith("SELECT")
+    }
+    assert inserted == {1, 2, 4, 8, 16, 32, 64, 128}
+    assert listed == {1, 2, 4, 8, 16, 32, 64, 128, 256, 512}
+
+
 def test_an_update_of_many_rows(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         INSERT.many(session, _rows(10))
