@@ -6,7 +6,9 @@
 Fills a kiosk's outbox with N scans through the real code path (while no
 broker is running, as after an outage), then starts a Mosquitto, the hub
 and the kiosk, and reports the drain time, the rate, the peak resident
-memory of the kiosk and the hub (VmHWM), and the CPU seconds each used
+memory of the kiosk and the hub (VmHWM; the hub's counted from the
+kiosk's reconnect, its start-up peak beside it) and how much each grew
+over the drain's second half (flat memory: about 0), the CPU seconds each used
 while draining (the kiosk's includes its start-up, about a second;
 ``*_cpu_us_per_scan`` says which side is the bottleneck: the kiosk alone
 could go at 1e6 / its figure per second on a core of its own). Prints
@@ -38,7 +40,7 @@ from lianxin.network import LocalNetwork
 from lianxin.tally import waiting
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.stack import cpu_s, peak_rss_mb, rss_mb, start_hub
+from bench.stack import cpu_s, peak_rss_mb, reset_peak_rss, rss_mb, start_hub
 
 
 def fill_outbox(outbox_path: Path, station: str, kiosk: str, scans: int) -> float:
@@ -83,12 +85,16 @@ def main() -> None:
     samples: list[tuple[float, float, float]] = []  # (s since reconnect, kiosk MB, hub MB)
     try:
         network.broker.start()
-        start_hub(network, kiosk_rate_per_s=args.hub_kiosk_rate or None)
+        hub = start_hub(network, kiosk_rate_per_s=args.hub_kiosk_rate or None)
+        assert hub.popen is not None
+        hub_pid = hub.popen.pid
+        hub_start_peak = peak_rss_mb(hub_pid)
+        if not reset_peak_rss(hub_pid):
+            print("offline_week: cannot reset the hub's VmHWM", file=sys.stderr)
         start = time.monotonic()
         kiosk.process.start()
-        assert kiosk.process.popen is not None and network.hub is not None
-        assert network.hub.popen is not None
-        kiosk_pid, hub_pid = kiosk.process.popen.pid, network.hub.popen.pid
+        assert kiosk.process.popen is not None
+        kiosk_pid = kiosk.process.popen.pid
         if args.profile is not None:
             profilers = [
                 profile(pid, args.profile / f"{role}.svg")
@@ -130,6 +136,8 @@ def main() -> None:
                 "hub_cpu_us_per_scan": round(hub_cpu / max(1, counts.acked) * 1e6),
                 "kiosk_peak_rss_mb": round(kiosk_peak, 1),
                 "hub_peak_rss_mb": round(hub_peak, 1),
+                "hub_start_peak_rss_mb": round(hub_start_peak, 1),
+                "second_half_growth_mb": second_half_growth(samples),
                 "pacing_max_per_second": args.rate,
                 "pacing_max_in_flight": args.in_flight,
                 "hub_kiosk_rate_per_s": args.hub_kiosk_rate or "default",
@@ -138,6 +146,14 @@ def main() -> None:
             }
         )
     )
+
+
+def second_half_growth(samples: list[tuple[float, float, float]]) -> dict[str, float] | None:
+    """MB each process's RSS grew from the drain's middle sample to its last; None if too short."""
+    if len(samples) < 4:
+        return None
+    middle, last = samples[len(samples) // 2], samples[-1]
+    return {"kiosk": round(last[1] - middle[1], 1), "hub": round(last[2] - middle[2], 1)}
 
 
 def profile(pid: int, svg: Path) -> subprocess.Popen[bytes]:

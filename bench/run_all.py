@@ -104,6 +104,10 @@ def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
     figures["drain_per_s"] = drain.get("drain_per_s")
     figures["drain_kiosk_peak_mb"] = drain.get("kiosk_peak_rss_mb")
     figures["drain_hub_peak_mb"] = drain.get("hub_peak_rss_mb")
+    figures["hub_start_peak_mb"] = drain.get("hub_start_peak_rss_mb")
+    growth = drain.get("second_half_growth_mb") or {}
+    figures["drain_kiosk_growth_mb"] = growth.get("kiosk")
+    figures["drain_hub_growth_mb"] = growth.get("hub")
     figures["sync_pg_per_s"] = (raw.get("sync") or {}).get("records_per_s")
     kiosk = raw.get("kiosk") or {}
     figures["kiosk_start_s"] = kiosk.get("kiosk_start_s")
@@ -163,6 +167,11 @@ def table(f: dict[str, float | None]) -> str:
         ("hub CPU per check-in (µs)", f["hub_cpu_us_per_check_in"], "", ""),
         ("drain of 100,000 scans (s)", f["drain_100k_s"], "< 30", ""),
         ("drain rate (/s)", f["drain_per_s"], "> 3,333", ""),
+        ("drain memory peak, kiosk (MB)", f["drain_kiosk_peak_mb"], "flat", ""),
+        ("drain memory peak, hub, from the reconnect (MB)", f["drain_hub_peak_mb"], "flat", ""),
+        ("drain memory growth, second half, kiosk (MB)", f["drain_kiosk_growth_mb"], "~0", ""),
+        ("drain memory growth, second half, hub (MB)", f["drain_hub_growth_mb"], "~0", ""),
+        ("hub memory peak at start-up, for scale (MB)", f["hub_start_peak_mb"], "", ""),
         ("sync hub→central, PostgreSQL (/s)", f["sync_pg_per_s"], "≥ 10,000", ""),
         ("kiosk cold start (s)", f["kiosk_start_s"], "< 3", ""),
         ("kiosk idle RSS (MB)", f["kiosk_rss_mb"], "< 150", ""),

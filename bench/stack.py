@@ -50,6 +50,20 @@ def peak_rss_mb(pid: int) -> float:
     return proc_mb(pid, "status", "VmHWM")
 
 
+def reset_peak_rss(pid: int) -> bool:
+    """Start ``pid``'s VmHWM afresh from its current RSS (Linux ``clear_refs`` 5); whether it did.
+
+    So a peak can be of one phase (a drain) rather than of the whole life of
+    the process: the hub's start-up, say, briefly takes argon2's 64 MiB
+    for the dashboard's dummy password hash.
+    """
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def rss_mb(pid: int) -> float:
     """Current resident memory (VmRSS) of a live process, in MB; 0 when it is gone."""
     return proc_mb(pid, "status", "VmRSS")
