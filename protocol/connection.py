@@ -2,15 +2,17 @@
 
 paho's own network thread (``loop_start``) hands every packet between two
 threads: a publish from the sender wakes the network thread through a
-socket, and a reply wakes the sender through an event. At thousands of
-requests a second that hand-over cost more than the work itself (on the
-kiosk a request went from 284-294 to 226-243 µs of CPU without it; the hub
-moved too, see docs/performance.md). Here the owner's one thread selects on
-the broker socket and a wake-up socket, reads and writes with
-``loop_read``/``loop_write``, keeps the connection alive with
-``loop_misc``, and reconnects with backoff as ``loop_forever`` would;
-paho's callbacks therefore run on that thread too. Used by the kiosk's link
-(kiosk/core/link.py) and the hub's request worker (hub/worker.py).
+socket, and a reply wakes the sender through an event. On the kiosk, at
+thousands of requests a second, that hand-over cost more than the work
+itself (a request went from 284-294 to 226-243 µs of CPU without it). On
+the hub, which batches, no gain was measured (docs/performance.md, tenth
+round); it follows the same rule: no paho client is used from two threads.
+Here the owner's one thread selects on the broker socket and a wake-up
+socket, reads and writes with ``loop_read``/``loop_write``, keeps the
+connection alive with ``loop_misc``, and reconnects with backoff as
+``loop_forever`` would; paho's callbacks therefore run on that thread too.
+Used by the kiosk's link (kiosk/core/link.py) and the hub's request worker
+(hub/worker.py).
 """
 
 from __future__ import annotations
@@ -99,9 +101,10 @@ class Connection:
     def turn_while_busy(self, more: Callable[[], bool]) -> None:
         """Take what has arrived already, without waiting, while ``more()`` says so.
 
-        One ``turn`` reads what paho's ``loop_read`` reads in one go (one packet
-        when nothing is in flight); this keeps turning while a turn takes
-        something and ``more()`` (say, "the batch has room") holds.
+        One ``turn`` reads what is waiting at that moment (up to ``READ_BURST``
+        packets); more may come while a batch forms. This keeps turning while
+        a turn finds something to read and ``more()`` (say, "the batch has
+        room") holds.
         """
         while more():
             before = self._turns_that_read
