@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -147,8 +146,6 @@ class HubWorker:
         self._batch_max = batch_max
         # Requests read by the last turns of the connection, not yet handled.
         self._received: list[_Received] = []
-        # Work other threads hand to the worker's thread (deque: thread-safe ends).
-        self._calls: deque[Callable[[], object]] = deque()
         self._stop = threading.Event()
         # Bumped on every (re)connect: a message id is only meaningful on the
         # connection it came on, so a batch from an older one is not acked.
@@ -215,8 +212,7 @@ class HubWorker:
         if threading.current_thread() is self._thread:
             publish()
             return
-        self._calls.append(publish)
-        self._connection.wake()
+        self._connection.call_soon(publish)
 
     def _status_payload(self, state: str) -> bytes:
         status = HubStatus(
@@ -304,8 +300,6 @@ class HubWorker:
 
     def _serve_a_turn(self) -> None:
         self._connection.turn(IDLE_WAIT_S)
-        while self._calls:
-            self._calls.popleft()()
         while self._received and not self._stop.is_set():
             self._connection.turn_while_busy(self._batch_has_room)
             batch = self._received[: self._batch_max]

@@ -24,6 +24,7 @@ import select
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 import paho.mqtt.client as mqtt
@@ -39,7 +40,7 @@ READ_BURST = 500
 
 
 class Connection:
-    """Owned by one thread, except ``wake``, which any thread may call."""
+    """Owned by one thread, except ``wake`` and ``call_soon``, which any thread may call."""
 
     def __init__(self, client: LeanClient, broker: BrokerParams, stop: threading.Event) -> None:
         self._client = client
@@ -54,12 +55,23 @@ class Connection:
         self._delay = self._first_delay
         self._next_attempt = 0.0  # monotonic; the first attempt is immediate
         self._turns_that_read = 0
+        # Work other threads hand to the owner (deque: thread-safe at its ends).
+        self._calls: deque[Callable[[], object]] = deque()
 
     def wake(self) -> None:
         """Make the current or next ``turn`` return at once (thread-safe)."""
         # A full socket means many wake-ups are pending already: one is enough.
         with contextlib.suppress(BlockingIOError):
             self._wake_w.send(b"\0")
+
+    def call_soon(self, call: Callable[[], object]) -> None:
+        """Run ``call`` on the owning thread at the end of its next turn (thread-safe).
+
+        The client belongs to that thread: another thread that must publish or
+        subscribe hands the work over this way.
+        """
+        self._calls.append(call)
+        self.wake()
 
     def established(self) -> None:
         """The broker accepted the connection: the next loss starts the backoff afresh."""
@@ -68,9 +80,15 @@ class Connection:
     def turn(self, timeout: float) -> None:
         """Wait up to ``timeout`` s for traffic or a wake-up and handle it.
 
-        paho's callbacks run inside this call. When there is no connection,
-        try to make one once the backoff allows, else just wait.
+        paho's callbacks run inside this call, then the calls other threads
+        handed over (``call_soon``). When there is no connection, try to make
+        one once the backoff allows, else just wait.
         """
+        self._turn(timeout)
+        while self._calls:
+            self._calls.popleft()()
+
+    def _turn(self, timeout: float) -> None:
         sock = self._client.socket()
         if sock is None:
             self._reconnect_or_wait(timeout)

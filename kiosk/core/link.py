@@ -76,7 +76,6 @@ class HubLink:
         # Replies taken from the network, not yet retired in the outbox.
         self._replies: deque[tuple[str, Reply, str]] = deque()
         # Work other threads hand to the link thread (paho is not thread-safe here).
-        self._calls: deque[Callable[[], None]] = deque()
         self.connected = False
         self._client = make_client(
             f"lianxin-kiosk-{settings.station}-{settings.kiosk}",
@@ -115,8 +114,7 @@ class HubLink:
 
     def call_soon(self, call: Callable[[], None]) -> None:
         """Run ``call`` on the link thread, the only one that may use the client."""
-        self._calls.append(call)
-        self._connection.wake()
+        self._connection.call_soon(call)
 
     # -- paho callbacks (link thread) -----------------------------------------
 
@@ -241,8 +239,6 @@ class HubLink:
             # Replies are taken inside turn() and retired together after it.
             self._connection.turn(timeout)
             timeout = IDLE_WAIT_S
-            while self._calls:
-                self._calls.popleft()()
             self._retire_replies(window)
             if time.monotonic() >= next_prune:  # online or not
                 self._prune_answered()

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from types import SimpleNamespace
 
 import pytest
 
+from config.settings import BrokerSettings
 from hub.reply_window import ReplyWindow
 from lianxin.broker import BrokerProcess
 from protocol.connection import Connection
@@ -31,17 +31,8 @@ def _turned_until(connection: Connection, done: Callable[[], bool], message: str
 
 @pytest.fixture
 def driven(broker: BrokerProcess) -> Iterator[tuple[LeanClient, Connection]]:
-    settings = SimpleNamespace(
-        host=broker.info.host,
-        port=broker.info.port,
-        protocol="5",
-        username=None,
-        password_file=None,
-        tls_ca_file=None,
-        keepalive_s=30,
-        session_expiry_s=60,
-        reconnect_min_s=0.1,
-        reconnect_max_s=1.0,
+    settings = BrokerSettings(
+        host=broker.info.host, port=broker.info.port, reconnect_min_s=0.1, reconnect_max_s=1.0
     )
     client = make_client("reply-window", settings)
     client.max_inflight_messages_set(0)
