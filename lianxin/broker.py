@@ -59,6 +59,8 @@ def free_port(host: str = "127.0.0.1") -> int:
         candidates = range(_LOWEST_LISTEN_PORT, low)
     else:  # an unusual kernel setting leaves no room below: take the range above instead
         candidates = range(high + 1, 65_536)
+    if not candidates:
+        raise OSError(f"no port for a listener: the kernel's ephemeral range is {low}-{high}")
     start = random.randrange(len(candidates))  # noqa: S311 - spreads the search, not a secret
     for step in range(len(candidates)):
         port = candidates[(start + step) % len(candidates)]
