@@ -230,7 +230,7 @@ def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[list
         written, written_at = time.perf_counter(), time.time()
         with lock:
             started[entry.request_id] = _Swipe(t0, written - t0, written_at)
-        link.wake()
+        link.wake(entry)
     done.wait(timeout=120)
     for _, link, _ in kiosks:
         link.stop()

@@ -121,7 +121,7 @@ def run_headless(
                 "reader": scan.reader_id,
             },
         )
-        link.wake()
+        link.wake(entry)
 
     # SIGUSR1 stops taking scans but keeps delivering what is queued (drain).
     stop_reading = threading.Event()

@@ -28,7 +28,7 @@ import paho.mqtt.client as mqtt
 
 from config.crash_points import crash_point
 from config.settings import KioskSettings
-from kiosk.core.outbox import Outbox, ReplyRecord
+from kiosk.core.outbox import Outbox, OutboxEntry, ReplyRecord
 from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.window import Pace, SendWindow
 from protocol.codec import decode_reply, encode
@@ -73,6 +73,7 @@ class HubLink:
         # Flags for the link thread, which owns the send window.
         self._reconnected = False  # resend everything unanswered
         self._added = False  # the outbox has a new request
+        self._written: deque[OutboxEntry] = deque()  # new requests handed over by wake()
         # Replies taken from the network, not yet retired in the outbox.
         self._replies: deque[tuple[str, Reply, str]] = deque()
         # Work other threads hand to the link thread (paho is not thread-safe here).
@@ -107,9 +108,16 @@ class HubLink:
         offline = (self._status_topic, self._status_payload("offline"))
         self._connection.leave(offline if self.connected else None)
 
-    def wake(self) -> None:
-        """A new request is in the outbox: send it now rather than at the next tick."""
-        self._added = True
+    def wake(self, entry: OutboxEntry | None = None) -> None:
+        """A new request is in the outbox: send it now rather than at the next tick.
+
+        ``entry``: that request as ``Outbox.add`` returned it, so the link
+        thread can publish it without reading it back (``SendWindow.offer``).
+        """
+        if entry is None:
+            self._added = True
+        else:
+            self._written.append(entry)
         self._connection.wake()
 
     def call_soon(self, call: Callable[[], None]) -> None:
@@ -240,6 +248,8 @@ class HubLink:
             self._connection.turn(timeout)
             timeout = IDLE_WAIT_S
             self._retire_replies(window)
+            while self._written:  # online or not: the window holds a page of them at most
+                window.offer(self._written.popleft())
             if time.monotonic() >= next_prune:  # online or not
                 self._prune_answered()
                 next_prune = time.monotonic() + self._prune_every_s

@@ -33,7 +33,7 @@ from devices.scan import ScanEvent
 from kiosk.core import session_data as data
 from kiosk.core.calendar import booking_days, day_slots
 from kiosk.core.history import RequestHistory
-from kiosk.core.outbox import OutboxCounts
+from kiosk.core.outbox import OutboxCounts, OutboxEntry
 from kiosk.core.requests import PhoneKeyMissing, RequestWriter, credential_of
 from kiosk.core.session_views import (
     Action,
@@ -84,7 +84,7 @@ class KioskSession:
         status: Callable[[], Status],
         counts: Callable[[], OutboxCounts],
         services: Callable[[], Sequence[ServiceItem] | None] = lambda: None,
-        wake: Callable[[], None] = lambda: None,
+        wake: Callable[[OutboxEntry], None] = lambda _entry: None,
         pin_ok: Callable[[str], bool] = lambda _pin: False,
         resync: Callable[[], object] = lambda: None,
         exit_app: Callable[[], None] = lambda: None,
@@ -228,7 +228,7 @@ class KioskSession:
             entry = self._writer.booking_create(
                 person.credential, view.room.id, view.slot.start, view.slot.end, lang=view.lang
             )
-            self._queued(entry.request_id)
+            self._queued(entry)
 
     def sign_up(self, activity_id: str) -> None:
         """Sign up, or join the wait list when no place is left (the hub decides which)."""
@@ -240,7 +240,7 @@ class KioskSession:
             entry = self._writer.signup_create(
                 person.credential, activity_id, allow_waitlist=True, lang=self._view.lang
             )
-            self._queued(entry.request_id)
+            self._queued(entry)
 
     def withdraw(self, activity_id: str) -> None:
         with self._lock:
@@ -251,7 +251,7 @@ class KioskSession:
             entry = self._writer.signup_withdraw(
                 person.credential, activity_id, lang=self._view.lang
             )
-            self._queued(entry.request_id)
+            self._queued(entry)
 
     def pick_service(self, service_id: str) -> None:
         with self._lock:
@@ -275,7 +275,7 @@ class KioskSession:
             entry = self._writer.service_request(
                 person.credential, view.service.id, note=view.note.strip(), lang=view.lang
             )
-            self._queued(entry.request_id)
+            self._queued(entry)
 
     def register_member(self) -> None:
         """党员报到 for a roster member, from the result screen."""
@@ -287,7 +287,7 @@ class KioskSession:
             entry = self._writer.member_register(
                 person.credential, self._organisation_id, lang=self._view.lang
             )
-            self._queued(entry.request_id)
+            self._queued(entry)
 
     def set_visitor(
         self, *, name: str | None = None, phone: str | None = None, consent: bool | None = None
@@ -333,7 +333,7 @@ class KioskSession:
                 )
                 self._set(visitor=dataclasses.replace(form, error="unavailable"))
                 return
-            self._queued(entry.request_id)
+            self._queued(entry)
 
     def back(self) -> None:
         with self._lock:
@@ -464,7 +464,7 @@ class KioskSession:
         assert self._scan is not None
         view = self._view
         entry = self._writer.check_in(self._scan, lang=view.lang, activity_id=activity_id)
-        self._wake()
+        self._wake(entry)
         activity = next((row for row in view.purposes if row.id == activity_id), None)
         recorded = Recorded(
             purpose="activity" if activity_id else "visit",
@@ -490,8 +490,9 @@ class KioskSession:
         elif action == Action.STAFF:
             self._go(Screen.STAFF_PIN, pin_error=False)
 
-    def _queued(self, request_id: str) -> None:
-        self._wake()
+    def _queued(self, entry: OutboxEntry) -> None:
+        self._wake(entry)
+        request_id = entry.request_id
         past = next((p for p in self._person_history() if p.request_id == request_id), None)
         tracked = past or _fresh(request_id, self._view)
         self._go(Screen.REQUEST, tracked=tracked, online=self._status().online)

@@ -50,6 +50,21 @@ class SendWindow:
         """A request may have been added to the outbox since the last page was read."""
         self._more_on_disk = True
 
+    def offer(self, entry: OutboxEntry) -> None:
+        """``entry`` was just written to the outbox: queue it without reading it back.
+
+        Only when it is the next in sequence after what was read, and the
+        queue has room for it (a kiosk offline for a week keeps its backlog
+        on disk, not here); otherwise it is read with its page, as any
+        request added without being offered. A swipe so skips a read of the
+        outbox between its write and its publish.
+        """
+        if entry.seq == self._read_after + 1 and len(self._unsent) < self._max_in_flight:
+            self._unsent.append(entry)
+            self._read_after = entry.seq
+        else:
+            self._more_on_disk = True
+
     def next_to_send(self) -> OutboxEntry | None:
         """The oldest request not in flight, if the window has room; None otherwise."""
         if len(self._in_flight) >= self._max_in_flight:

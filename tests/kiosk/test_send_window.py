@@ -118,3 +118,47 @@ def test_pace_allows_a_burst_then_one_request_per_interval() -> None:
     assert pace.due_in(0.01) == 0.0  # one interval later, one more token
     pace.take()
     assert pace.due_in(0.01) > 0.0
+
+
+def test_a_request_offered_next_in_sequence_is_sent_without_reading_the_outbox(
+    tmp_path: Path,
+) -> None:
+    outbox = filled(tmp_path, 2)
+    window = SendWindow(outbox, max_in_flight=10, resend_after_s=30)
+    assert take_all(window) == [1, 2]
+    pages = outbox.pages
+
+    sent = []
+    for _ in range(3):  # swipes, each handed over as written
+        window.offer(add(outbox))
+        sent += take_all(window)
+
+    assert sent == [3, 4, 5]
+    assert outbox.pages == pages  # none of the three was read back
+
+
+def test_a_request_offered_out_of_sequence_is_read_from_disk_in_order(tmp_path: Path) -> None:
+    outbox = filled(tmp_path, 2)
+    window = SendWindow(outbox, max_in_flight=10, resend_after_s=30)
+    assert take_all(window) == [1, 2]
+    add(outbox)  # written without being offered (a wake-up that carried nothing)
+    window.offer(add(outbox))  # 4 is not next after 2: the window reads 3 and 4 instead
+
+    assert take_all(window) == [3, 4]
+
+
+def test_offers_beyond_a_page_stay_on_disk(tmp_path: Path) -> None:
+    """A kiosk offline for a week: its backlog is on disk, not in the window's memory."""
+    outbox = filled(tmp_path, 0)
+    window = SendWindow(outbox, max_in_flight=3, resend_after_s=30)
+    for _ in range(10):
+        window.offer(add(outbox))
+
+    assert take_all(window) == [1, 2, 3]
+    for seq in (1, 2, 3):
+        window.answered([f"id-{seq}"])
+    assert take_all(window) == [4, 5, 6]
+    for seq in range(4, 10):
+        window.answered([f"id-{seq}"])
+        take_all(window)
+    assert take_all(window) == [] and window.in_flight == 1  # 10 is the last, in flight
