@@ -7,7 +7,8 @@ about. A process started with ``LIANXIN_CRASH_AT=name`` (optionally
 that point. Unset, a crash point costs one dictionary lookup.
 
 Points: ``kiosk_after_outbox_write`` (scan durable, not yet published),
-``kiosk_before_retire`` (replies taken, their retirement not yet committed),
+``kiosk_before_retire`` (replies taken and shown, their retirement not yet
+committed),
 ``hub_after_commit`` (request stored, reply not yet sent),
 ``central_after_commit`` (a batch stored at central, not yet answered).
 """

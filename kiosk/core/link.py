@@ -301,7 +301,15 @@ class HubLink:
         return IDLE_WAIT_S
 
     def _retire_replies(self, window: SendWindow) -> None:
-        """Mark every reply taken so far as answered, in one outbox transaction.
+        """Show every reply taken so far, then mark them answered in one outbox transaction.
+
+        A reply to a request the window awaits is handed to ``on_reply``
+        before it is recorded: the person at the kiosk sees it one outbox
+        transaction sooner, and the record is not durable on its own anyway
+        (kiosk/core/outbox.py): after a crash in between, the request is
+        sent again and the hub's duplicate reply is recorded then. Any other
+        reply is handed over only if the outbox had it unanswered, so each
+        request's reply is shown once.
 
         Logging: a lone reply (the usual case, one person at the kiosk) gets
         one INFO line with its request id, as does any reply that is not
@@ -315,6 +323,11 @@ class HubLink:
             taken.append(self._replies.popleft())
         if not taken:
             return
+        shown: set[str] = set()
+        for rid, reply, _ in taken:
+            if rid not in shown and window.awaits(rid):
+                shown.add(rid)
+                self._show(reply)
         crash_point("kiosk_before_retire")
         fresh = self._outbox.mark_replied_many(
             [ReplyRecord(rid, reply.status.value, reply.code, raw) for rid, reply, raw in taken]
@@ -332,8 +345,9 @@ class HubLink:
                     "" if rid in fresh else " (already answered)",
                     extra={"event": "reply", "request_id": rid, **self._context()},
                 )
-            if rid in fresh and self._on_reply is not None:
-                self._on_reply(reply)
+            if rid in fresh and rid not in shown:
+                shown.add(rid)
+                self._show(reply)
         if len(taken) > 1:
             log.info(
                 "retired %d replies: %d ok, %d already answered: %s",
@@ -342,6 +356,22 @@ class HubLink:
                 len(taken) - len(fresh),
                 ",".join(rid for rid, _, _ in taken),  # each request findable by its id
                 extra={"event": "replies_retired", **self._context()},
+            )
+
+    def _show(self, reply: Reply) -> None:
+        """Hand ``reply`` to ``on_reply``; a failure there is logged, never the link's end."""
+        if self._on_reply is None:
+            return
+        try:
+            self._on_reply(reply)
+        except Exception:
+            log.exception(
+                "showing a reply failed",
+                extra={
+                    "event": "on_reply_failed",
+                    "request_id": reply.request_id,
+                    **self._context(),
+                },
             )
 
     def _prune_answered(self) -> None:

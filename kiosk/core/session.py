@@ -381,8 +381,7 @@ class KioskSession:
     def staff_refresh(self) -> None:
         with self._lock:
             if self._view.screen == Screen.STAFF:
-                last = self._view.staff.last_scan
-                self._set(staff=dataclasses.replace(self._staff_info(), last_scan=last))
+                self._refresh_staff()
 
     def staff_resync(self) -> None:
         """Ask the link to fetch every reference snapshot again."""
@@ -410,7 +409,12 @@ class KioskSession:
     # -- time and the hub -------------------------------------------------------------
 
     def tick(self) -> None:
-        """Called about once a second: timeouts, and fresh reference data when idle."""
+        """Called about once a second: timeouts, fresh reference data when idle.
+
+        The staff screen's outbox figures are read again too: a reply is
+        shown before the outbox records it (kiosk/core/link.py), so the
+        figures read when it arrives may be a moment behind.
+        """
         with self._lock:
             view = self._view
             quiet = self._clock() - self._last_touch
@@ -419,6 +423,8 @@ class KioskSession:
                 if fresh != view.overview:
                     self._set(overview=fresh)
                 return
+            if view.screen == Screen.STAFF:
+                self._refresh_staff()
             if view.screen == Screen.PURPOSE and quiet >= RESULT_TIMEOUT_S:
                 self._record(None)  # walked away without choosing: it was a visit
                 return
@@ -451,12 +457,10 @@ class KioskSession:
                 changes["my_requests"] = tuple(
                     _answered(t, reply) if t.request_id == rid else t for t in view.my_requests
                 )
-            if view.screen == Screen.STAFF:
-                changes["staff"] = dataclasses.replace(
-                    self._staff_info(), last_scan=view.staff.last_scan
-                )
             if changes:
                 self._set(**changes)
+            if view.screen == Screen.STAFF:
+                self._refresh_staff()
 
     # -- inside ------------------------------------------------------------------------
 
@@ -511,6 +515,17 @@ class KioskSession:
         taken = data.activity_intervals(self._reference, room_id)
         mine = data.own_bookings(self._person_history(), room_id)
         return day_slots(day, self._now(), taken, mine)
+
+    def _refresh_staff(self) -> None:
+        """Read the staff screen's figures again; what staff did there stays shown."""
+        shown = self._view.staff
+        fresh = dataclasses.replace(
+            self._staff_info(),
+            last_scan=shown.last_scan,
+            resync_requested=shown.resync_requested,
+        )
+        if fresh != shown:
+            self._set(staff=fresh)
 
     def _staff_info(self) -> StaffInfo:
         counts = self._counts()

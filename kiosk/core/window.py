@@ -77,6 +77,14 @@ class SendWindow:
         """``entry`` (from ``next_to_send``) was published at monotonic time ``now``."""
         self._in_flight[entry.request_id] = (entry, now)
 
+    def awaits(self, request_id: str) -> bool:
+        """True while ``request_id`` is published and its reply not yet taken.
+
+        Such a request is unanswered in the outbox too: only the link's
+        thread marks replies, and it takes them out of the window as it does.
+        """
+        return request_id in self._in_flight
+
     def answered(self, request_ids: Iterable[str]) -> None:
         """The hub replied to these requests: they leave the window for good."""
         stray = {rid for rid in request_ids if self._in_flight.pop(rid, None) is None}

@@ -220,8 +220,20 @@ class Core:
     def _exit(self) -> None:
         self.exits += 1
 
-    def reply(self, request_id: str, status: ReplyStatus, code: str, **result: JsonScalar) -> Reply:
-        """Answer like the hub: store the reply in the outbox, then tell the session."""
+    def reply(
+        self,
+        request_id: str,
+        status: ReplyStatus,
+        code: str,
+        *,
+        recorded: bool = True,
+        **result: JsonScalar,
+    ) -> Reply:
+        """Answer like the hub: store the reply in the outbox, then tell the session.
+
+        ``recorded=False``: only tell the session, as the link does before it
+        records a reply to a request it awaits.
+        """
         reply = Reply(
             v=1,
             type="reply",
@@ -235,7 +247,8 @@ class Core:
             hub_time=datetime.now(UTC),
             result=dict(result),
         )
-        self.outbox.mark_replied(request_id, status.value, code, encode(reply).decode())
+        if recorded:
+            self.outbox.mark_replied(request_id, status.value, code, encode(reply).decode())
         self.session.on_reply(reply)
         return reply
 

@@ -1,8 +1,8 @@
 """Replies are retired in batches: a crash before the batch commits loses nothing.
 
 The kiosk forgets a request only once the hub's reply is committed in its
-outbox. Dying between taking a reply and committing it (crash point
-``kiosk_before_retire``) leaves the request waiting. The restarted kiosk
+outbox. Dying between taking a reply (and showing it) and committing it
+(crash point ``kiosk_before_retire``) leaves the request waiting. The restarted kiosk
 has it answered again: by the broker redelivering the reply it never
 acknowledged, or by sending it again and the hub answering a duplicate
 without storing it twice. Either way the counts are exact.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,8 +16,9 @@ from kiosk.core.outbox import Outbox
 from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.requests import RequestWriter
 from lianxin.broker import BrokerProcess
+from protocol.codec import encode
 from protocol.replies import Reply
-from protocol.topics import kiosk_status_topic, reference_topic
+from protocol.topics import kiosk_status_topic, reference_topic, reply_topic
 from tests.kiosk.fixtures import reference_payloads
 from tests.system.stack import Stack
 from tests.waiting import wait_until
@@ -139,3 +141,56 @@ def test_a_message_the_kiosk_cannot_take_does_not_end_its_link(
     finally:
         link.stop()
     assert outbox.counts().total == 2
+
+
+def test_a_swipe_is_shown_before_its_reply_is_recorded_and_shown_once(
+    stack: Stack, broker: BrokerProcess, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The person sees the hub's answer one outbox transaction sooner; a repeat shows nothing.
+
+    ``on_reply`` runs on the link's thread: it reads the outbox as it was
+    when the reply was handed over. The first call raises, which must not
+    end the link: the reply is still recorded, and the next swipe still sent.
+    """
+    caplog.set_level(logging.INFO, logger="kiosk.core.link")
+    stack.hub().start()
+    outbox = Outbox(tmp_path / "outbox.db")
+    writer = RequestWriter(outbox, "st01", "k1")
+    shown: list[tuple[Reply, int]] = []
+
+    def on_reply(reply: Reply) -> None:
+        shown.append((reply, outbox.counts().waiting))
+        if len(shown) == 1:
+            raise RuntimeError("the screen failed to draw")
+
+    link = HubLink(settings(broker, in_flight=4), outbox, on_reply=on_reply)
+    link.start()
+    try:
+        wait_until(lambda: link.connected, 10, "the link connected")
+        for number in (1, 2):
+            entry = writer.check_in(
+                ScanEvent(
+                    reader_id="k1-em4100",
+                    kind=CredentialKind.RFID_EM4100,
+                    credential=f"{number:010X}",
+                    display=str(number),
+                    read_at=datetime.now(UTC),
+                )
+            )
+            link.wake(entry)
+            wait_until(lambda: outbox.counts().waiting == 0, 30, "the swipe recorded as answered")
+        first = shown[0][0]
+        # The same reply again, as after a resend: recorded already, so not shown.
+        stack.probe().publish(reply_topic("st01", "k1"), encode(first))
+        wait_until(
+            lambda: any("already answered" in r.getMessage() for r in caplog.records),
+            10,
+            "the repeat taken",
+        )
+    finally:
+        link.stop()
+
+    assert [(reply.request_id, waiting) for reply, waiting in shown] == [
+        (rid, 1) for rid in outbox.request_ids()
+    ]  # each shown once, while its request still waited in the outbox
+    assert any(getattr(r, "event", "") == "on_reply_failed" for r in caplog.records)

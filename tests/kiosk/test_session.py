@@ -13,6 +13,7 @@ from devices.scan import CredentialKind, PersonInfo, ScanEvent
 from kiosk.core.calendar import PEOPLE_TZ
 from kiosk.core.session import RESULT_TIMEOUT_S
 from kiosk.core.session_views import Action, Screen
+from protocol.codec import encode
 from protocol.replies import ReplyStatus
 from protocol.sealing import open_sealed
 from tests.kiosk.fixtures import (
@@ -324,6 +325,26 @@ def test_staff_pin_reader_test_resync_language_and_exit(core: Core) -> None:
     core.session.enter_pin("2468")
     core.session.staff_exit()
     assert core.exits == 1
+
+
+def test_staff_screen_catches_up_with_a_reply_shown_before_it_was_recorded(core: Core) -> None:
+    """The link shows a reply before the outbox records it; the next tick reads it recorded."""
+    core.session.scan(scan_of(KNOWN_CARD))
+    recorded = core.session.view.recorded
+    assert recorded is not None
+    core.session.open(Action.STAFF)
+    core.session.enter_pin("2468")
+    core.session.scan(scan_of(KNOWN_CARD))  # a reader test
+    core.session.staff_resync()
+    assert core.session.view.staff.waiting == 1
+    reply = core.reply(recorded.request_id, ReplyStatus.OK, "checked_in", recorded=False)
+    assert core.session.view.staff.waiting == 1  # read as the reply was shown
+    core.outbox.mark_replied(recorded.request_id, "ok", "checked_in", encode(reply).decode())
+    core.session.tick()
+
+    staff = core.session.view.staff
+    assert staff.waiting == 0 and staff.recent[0].status == "ok"
+    assert staff.last_scan is not None and staff.resync_requested  # what staff did stays
 
 
 def test_idle_overview_lists_today_and_rooms_here(core: Core) -> None:
