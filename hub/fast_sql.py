@@ -191,6 +191,17 @@ class FastStatement:
         return compiled
 
 
+def execute_plain(connection: Connection, sql: str) -> None:
+    """Run ``sql``, which takes no parameters and returns no rows, on the DBAPI cursor.
+
+    For the batch's ``BEGIN IMMEDIATE`` on SQLite: through ``exec_driver_sql``
+    it was some 40 Python calls of SQLAlchemy's execution context, for one
+    statement the driver runs as it is.
+    """
+    with _cursor(connection, sql) as cursor:
+        cursor.execute(sql)
+
+
 def _power_of_two_at_least(n: int) -> int:
     return 1 << (n - 1).bit_length()
 

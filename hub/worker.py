@@ -199,6 +199,8 @@ class HubWorker:
         self._stop.set()
         self._connection.wake()
         self._thread.join(timeout=10)
+        if not self._thread.is_alive():  # else a batch still runs on the inbox's connection
+            self._inbox.close()
         offline = (HUB_STATUS_TOPIC, self._status_payload("offline"))
         self._connection.leave(offline if self.connected else None)
 
