@@ -75,7 +75,7 @@ IDLE_WAIT_S = 0.5
 
 
 class StoredSummary:
-    """How a batch's stored requests are logged: each on its own line, or one line for all.
+    """A batch's log lines for the requests it answered, written once its replies have left.
 
     A batch of a few (people swiping) logs one INFO line per request. A big
     one (a festival queue, a kiosk's backlog) logs its stored requests at
@@ -83,22 +83,43 @@ class StoredSummary:
     sequence numbers: one line per request was 6 % of the hub's time at
     thousands a second. Any other outcome (a duplicate, a refusal) keeps a
     line of its own. Either way ``grep <request id>`` finds the request.
+    The lines wait for ``log``, after the batch's replies are written: a
+    line took ~0.18 ms between swipes (docs/performance.md, eleventh
+    round), which a lone swipe's reply used to wait for.
     """
 
     def __init__(self, *, each: bool) -> None:
         self._each = each
+        self._lines: list[tuple[int, Request, str, str]] = []
         self._by_kiosk: dict[tuple[str, str], list[tuple[int, str]]] = {}
 
-    def level_for(self, request: Request, outcome: str) -> int:
-        """The level of ``request``'s own line; a stored one is kept for the summary."""
+    def note(self, request: Request, outcome: str, code: str) -> None:
+        """``request`` was answered with ``outcome``: keep its line, or its place in the summary."""
         if self._each or outcome != "stored":
-            return logging.INFO
+            self._lines.append((logging.INFO, request, outcome, code))
+            return
         self._by_kiosk.setdefault((request.station, request.kiosk), []).append(
             (request.seq, request.id)
         )
-        return logging.DEBUG
+        if log.isEnabledFor(logging.DEBUG):
+            self._lines.append((logging.DEBUG, request, outcome, code))
 
     def log(self) -> None:
+        for level, request, outcome, code in self._lines:
+            log.log(
+                level,
+                "request %s: %s",
+                request.type.value,
+                outcome,
+                extra={
+                    "event": f"request_{outcome}",
+                    "station": request.station,
+                    "kiosk": request.kiosk,
+                    "request_id": request.id,
+                    "seq": request.seq,
+                    "code": code,
+                },
+            )
         if not self._by_kiosk:
             return
         kiosks = []
@@ -312,23 +333,25 @@ class HubWorker:
         return len(self._received) < self._batch_max
 
     def _handle(self, batch: list[_Received]) -> None:
+        stored = StoredSummary(each=len(batch) <= LOG_EACH_UP_TO)
         # The batch's replies and acks leave together, after it (protocol/lean_paho.py).
         with self._client.holding_writes():
             try:
-                self._handle_batch(batch)
+                self._handle_batch(batch, stored)
             except Exception:
                 # The kiosks keep their requests until they get a reply, and resend them.
                 self._metrics.inc(FAILURES, len(batch))
                 log.exception("handling a batch failed", extra={"event": "handler_failed"})
             finally:
                 self._ack(batch)
+        stored.log()  # once the replies are written
 
     def _ack(self, batch: list[_Received]) -> None:
         for item in batch:
             if item.connection == self._connection_count:
                 self._client.ack(item.mid, item.qos)
 
-    def _handle_batch(self, batch: list[_Received]) -> None:
+    def _handle_batch(self, batch: list[_Received], stored: StoredSummary) -> None:
         """Decode, store the lot in one transaction, then reply to each (in order)."""
         client = self._client
         taken: list[tuple[_Received, Request]] = []
@@ -345,7 +368,6 @@ class HubWorker:
         answers = self._inbox.accept_batch([request for _, request in taken])
         self._metrics.inc(BATCHES)
         crash_point("hub_after_commit")
-        stored = StoredSummary(each=len(taken) <= LOG_EACH_UP_TO)
         for (item, request), answer in zip(taken, answers, strict=True):
             unstorable = answer.unstorable if isinstance(answer, Failed) else None
             if unstorable is not None:
@@ -357,7 +379,6 @@ class HubWorker:
                 self._failed(request, answer)
             else:
                 self._reply(client, item, request, answer, stored)
-        stored.log()
 
     def _reply(
         self,
@@ -382,22 +403,7 @@ class HubWorker:
             request.id,
         )
         self._metrics.inc(REQUESTS, outcome=outcome)
-        level = stored.level_for(request, outcome)
-        if log.isEnabledFor(level):
-            log.log(
-                level,
-                "request %s: %s",
-                request.type.value,
-                outcome,
-                extra={
-                    "event": f"request_{outcome}",
-                    "station": request.station,
-                    "kiosk": request.kiosk,
-                    "request_id": request.id,
-                    "seq": request.seq,
-                    "code": accepted.reply.code,
-                },
-            )
+        stored.note(request, outcome, accepted.reply.code)
 
     def _failed(self, request: Request, failed: Failed) -> None:
         # No reply: the kiosk keeps the request and resends it.

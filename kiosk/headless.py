@@ -110,6 +110,7 @@ def run_headless(
         watch.on_scan()
         entry = writer.check_in(scan, lang=settings.default_lang)
         crash_point("kiosk_after_outbox_write")
+        link.wake(entry)  # before the log line: the swipe does not wait for it
         log.info(
             "scan recorded",
             extra={
@@ -121,7 +122,6 @@ def run_headless(
                 "reader": scan.reader_id,
             },
         )
-        link.wake(entry)
 
     # SIGUSR1 stops taking scans but keeps delivering what is queued (drain).
     stop_reading = threading.Event()

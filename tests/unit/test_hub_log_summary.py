@@ -1,4 +1,4 @@
-"""A big batch names its stored requests in one line; a small one logs each."""
+"""A big batch names its stored requests in one line; a small one logs each, after its replies."""
 
 from __future__ import annotations
 
@@ -19,14 +19,20 @@ def _request(kiosk: str, seq: int) -> CheckInRequest:
     return request
 
 
-def test_a_small_batch_logs_every_request_on_its_own_line(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_small_batch_logs_every_request_on_its_own_line_when_told_to(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     summary = StoredSummary(each=True)
-    levels = [summary.level_for(_request("k1", seq), "stored") for seq in range(1, 4)]
+    requests = [_request("k1", seq) for seq in range(1, 4)]
     with caplog.at_level(logging.DEBUG, logger="hub.worker"):
+        for request in requests:
+            summary.note(request, "stored", "checked_in")
+        assert caplog.records == []  # noted while the replies wait to be written
         summary.log()
 
-    assert levels == [logging.INFO] * 3
-    assert caplog.records == []  # nothing to summarise
+    assert [(r.levelno, r.request_id, r.event) for r in caplog.records] == [  # type: ignore[attr-defined]
+        (logging.INFO, request.id, "request_stored") for request in requests
+    ]
 
 
 def test_a_big_batch_names_every_stored_request_in_one_line(
@@ -37,14 +43,14 @@ def test_a_big_batch_names_every_stored_request_in_one_line(
     duplicate = _request("k1", 3)
     summary = StoredSummary(each=False)
 
-    stored_levels = {summary.level_for(request, "stored") for request in requests}
-    duplicate_level = summary.level_for(duplicate, "duplicate")
     with caplog.at_level(logging.INFO, logger="hub.worker"):
+        for request in requests:
+            summary.note(request, "stored", "checked_in")
+        summary.note(duplicate, "duplicate", "checked_in")
         summary.log()
 
-    assert stored_levels == {logging.DEBUG}
-    assert duplicate_level == logging.INFO  # anything but "stored" keeps its own line
-    [line] = caplog.records
+    own, line = caplog.records  # anything but "stored" keeps its own line
+    assert own.levelno == logging.INFO and own.request_id == duplicate.id  # type: ignore[attr-defined]
     assert line.levelno == logging.INFO and line.event == "requests_stored"  # type: ignore[attr-defined]
     text = line.getMessage()
     assert text.startswith(f"stored {len(requests)} requests from 2 kiosks: ")
