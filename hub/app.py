@@ -15,9 +15,10 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +35,7 @@ from hub.inbox import Inbox
 from hub.leases import Job, Lease, PeriodicJob, SingletonRunner
 from hub.reference import ReferencePublisher
 from hub.retention import RetentionJob
+from hub.wal_checkpoint import WalCheckpointer
 from hub.worker import HubWorker
 from sync.service import SyncService
 
@@ -89,6 +91,9 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
     # Migrated only once the health port is bound and the worker has read the
     # broker's files: a hub stopped by either leaves no database behind.
     migrate_one_at_a_time(engine)
+    checkpointer = WalCheckpointer(engine) if engine.dialect.name == "sqlite" else None
+    if checkpointer is not None:
+        checkpointer.start()
     domain = setup_domain(settings, sessions, publisher)
     # The domain starts its no-show timer on every worker; here it runs under a lease.
     domain.no_show.stop()
@@ -132,15 +137,20 @@ def run_hub(settings: HubSettings, base_dir: Path, stop: threading.Event | None 
         signal.signal(signal.SIGINT, on_signal)
     wait_until_stopped(stop)
     # Singletons first: their leases are released, so a surviving worker takes over now.
-    for runner in singletons:
-        runner.stop()
-    if dashboard is not None:
-        dashboard.stop()
-    domain.stop()
-    worker.stop()
-    server.stop()
+    _stop_in_order([*singletons, dashboard, domain, worker, server, checkpointer])
     engine.dispose()
     return 0
+
+
+class _Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+def _stop_in_order(parts: Sequence[_Stoppable | None]) -> None:
+    """Stop each part there is (None: not running here), in the order given."""
+    for part in parts:
+        if part is not None:
+            part.stop()
 
 
 def singleton_jobs(

@@ -8,20 +8,34 @@ kiosk only after such a commit).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.database import open_engine
+from hub.wal_checkpoint import AUTOCHECKPOINT_PAGES
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, *, base_dir: Path | None = None) -> Engine:
-    """The hub's engine (config/database.py); a relative SQLite path is under ``base_dir``."""
-    return open_engine(url, base_dir=base_dir)
+    """The hub's engine (config/database.py); a relative SQLite path is under ``base_dir``.
+
+    On SQLite its connections checkpoint the WAL only past
+    ``AUTOCHECKPOINT_PAGES``: the hub's checkpointer thread does it before
+    then (hub/wal_checkpoint.py).
+    """
+    engine = open_engine(url, base_dir=base_dir)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _autocheckpoint_as_a_net)
+    return engine
+
+
+def _autocheckpoint_as_a_net(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
 
 
 def migrate(engine: Engine, revision: str = "heads") -> None:
