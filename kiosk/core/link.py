@@ -17,6 +17,7 @@ without a restart, and the outbox holds people's credentials.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -44,6 +45,10 @@ IDLE_WAIT_S = 0.5
 # The pace allows bursts of this many seconds' worth of requests (50 ms).
 BURST_S = 0.05
 PRUNE_EVERY_S = 3600.0
+# The outbox's WAL into its file (kiosk/core/outbox.py): looked at every second,
+# done once this many commits (some 250 pages) have been made since the last.
+CHECKPOINT_EVERY_S = 1.0
+CHECKPOINT_AFTER_COMMITS = 100
 
 
 class HubLink:
@@ -242,6 +247,7 @@ class HubLink:
         next_status = 0.0
         next_look = 0.0
         next_prune = 0.0
+        next_checkpoint = 0.0
         timeout = IDLE_WAIT_S
         while not self._stop.is_set():
             # Replies are taken inside turn() and retired together after it.
@@ -253,6 +259,9 @@ class HubLink:
             if time.monotonic() >= next_prune:  # online or not
                 self._prune_answered()
                 next_prune = time.monotonic() + self._prune_every_s
+            if time.monotonic() >= next_checkpoint:  # online or not
+                self._checkpoint_outbox()
+                next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
             if not self.connected:
                 continue
             if self._reconnected:
@@ -372,6 +381,16 @@ class HubLink:
                     "request_id": reply.request_id,
                     **self._context(),
                 },
+            )
+
+    def _checkpoint_outbox(self) -> None:
+        """A failed checkpoint is logged; the next one, or a commit past the net, does it."""
+        try:
+            self._outbox.checkpoint(after_commits=CHECKPOINT_AFTER_COMMITS)
+        except sqlite3.Error:
+            log.exception(
+                "outbox checkpoint failed",
+                extra={"event": "outbox_checkpoint_failed", **self._context()},
             )
 
     def _prune_answered(self) -> None:

@@ -11,7 +11,12 @@ commit makes them durable with it): losing them to a power cut only means
 those requests are sent again and the hub answers them as duplicates, so
 a swipe waits for two fsyncs (the kiosk's and the hub's), not three.
 Thread-safe: one connection guarded by a lock (the UI thread adds, the
-link thread reads and marks).
+link thread reads and marks). The WAL is copied into the database file
+by ``checkpoint``, on a connection of its own: the link thread asks every
+second, and it runs once a hundred commits have been made since the
+last. Before, whichever commit took the WAL past SQLite's 1,000 pages
+did it (a swipe's write, one in a few hundred); the outbox's connection
+still does past ``AUTOCHECKPOINT_PAGES``, as a net.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS ix_outbox_waiting ON outbox (seq) WHERE replied_at IS NULL;
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+# Pages (4 KiB) of WAL after which a commit checkpoints anyway; SQLite's default is 1,000.
+AUTOCHECKPOINT_PAGES = 4_000
 
 
 @dataclass(frozen=True)
@@ -82,16 +89,40 @@ class OutboxCounts:
 class Outbox:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
         self._db.executescript(_SCHEMA)
+        self._checkpointer: sqlite3.Connection | None = None  # checkpoint's own, made on first use
+        self._commits = 0  # since the last checkpoint
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+
+    def checkpoint(self, after_commits: int = 0) -> bool:
+        """Copy the WAL's committed pages into the database file, waiting for no one.
+
+        A PASSIVE checkpoint on a connection of its own, without the outbox's
+        lock: a swipe's write goes on meanwhile. For one thread (the link's).
+        Only once ``after_commits`` commits have been made since the last
+        (each costs a sync of the file); True when it ran.
+        """
+        if self._commits < after_commits:
+            return False
+        self._commits = 0  # a commit counted meanwhile is lost to the count, not to the WAL
+        if self._checkpointer is None:
+            self._checkpointer = sqlite3.connect(
+                self._path, check_same_thread=False, isolation_level=None
+            )
+        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        return True
 
     def add(self, build: Callable[[int], Draft]) -> OutboxEntry:
         """Give ``build`` the next sequence number and store its draft durably.
@@ -127,6 +158,7 @@ class Outbox:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            self._commits += 1
         return OutboxEntry(
             seq, draft.request_id, draft.type, draft.topic, draft.payload, created_at
         )
@@ -187,6 +219,7 @@ class Outbox:
                 except BaseException:
                     self._db.execute("ROLLBACK")
                     raise
+                self._commits += 1
             finally:
                 self._db.execute("PRAGMA synchronous=FULL")
         return fresh
