@@ -250,36 +250,46 @@ class HubLink:
         next_checkpoint = 0.0
         timeout = IDLE_WAIT_S
         while not self._stop.is_set():
-            # Replies are taken inside turn() and retired together after it.
-            self._connection.turn(timeout)
-            timeout = IDLE_WAIT_S
-            self._retire_replies(window)
-            while self._written:  # online or not: the window holds a page of them at most
-                window.offer(self._written.popleft())
-            if time.monotonic() >= next_prune:  # online or not
-                self._prune_answered()
-                next_prune = time.monotonic() + self._prune_every_s
-            if time.monotonic() >= next_checkpoint:  # online or not
-                self._checkpoint_outbox()
-                next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
-            if not self.connected:
-                continue
-            if self._reconnected:
-                self._reconnected = False
-                window.reset()
-            if self._added:
-                self._added = False
-                window.more_on_disk()
-            now = time.monotonic()
-            if now >= next_look:  # a safety net for a request added without wake()
-                window.more_on_disk()
-                next_look = now + IDLE_WAIT_S
-            if now >= next_status:
-                self._publish_status()
-                next_status = now + STATUS_EVERY_S
-            window.requeue_overdue(now)
-            with self._connection.holding_writes():
-                timeout = self._send_what_fits(window, pace)
+            try:
+                # Replies are taken inside turn() and retired together after it.
+                self._connection.turn(timeout)
+                timeout = IDLE_WAIT_S
+                self._retire_replies(window)
+                while self._written:  # online or not: the window holds a page of them at most
+                    window.offer(self._written.popleft())
+                if time.monotonic() >= next_prune:  # online or not
+                    self._prune_answered()
+                    next_prune = time.monotonic() + self._prune_every_s
+                if time.monotonic() >= next_checkpoint:  # online or not
+                    self._checkpoint_outbox()
+                    next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
+                if not self.connected:
+                    continue
+                if self._reconnected:
+                    self._reconnected = False
+                    window.reset()
+                if self._added:
+                    self._added = False
+                    window.more_on_disk()
+                now = time.monotonic()
+                if now >= next_look:  # a safety net for a request added without wake()
+                    window.more_on_disk()
+                    next_look = now + IDLE_WAIT_S
+                if now >= next_status:
+                    self._publish_status()
+                    next_status = now + STATUS_EVERY_S
+                window.requeue_overdue(now)
+                with self._connection.holding_writes():
+                    timeout = self._send_what_fits(window, pace)
+            except Exception:
+                # An outbox that failed a read or a write (a full disk, say): the
+                # request stays unanswered on disk and is sent again; without this
+                # thread the kiosk would record scans and never send them.
+                log.exception(
+                    "the link's loop failed",
+                    extra={"event": "link_failed", **self._context()},
+                )
+                self._stop.wait(1.0)
 
     def _send_what_fits(self, window: SendWindow, pace: Pace) -> float:
         """Publish until the window is full, the pace says wait, or nothing is left.

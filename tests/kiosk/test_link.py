@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from config.settings import BrokerSettings, KioskSettings, PacingSettings
 from devices.scan import CredentialKind, ScanEvent
 from kiosk.core.link import HubLink
-from kiosk.core.outbox import Outbox
+from kiosk.core.outbox import Outbox, ReplyRecord
 from kiosk.core.reference_cache import ReferenceCache
 from kiosk.core.requests import RequestWriter
 from lianxin.broker import BrokerProcess
@@ -194,3 +195,47 @@ def test_a_swipe_is_shown_before_its_reply_is_recorded_and_shown_once(
         (rid, 1) for rid in outbox.request_ids()
     ]  # each shown once, while its request still waited in the outbox
     assert any(getattr(r, "event", "") == "on_reply_failed" for r in caplog.records)
+
+
+class FailingOnceOutbox(Outbox):
+    """An outbox whose first record of replies fails, as on a full disk."""
+
+    failures = 0
+
+    def mark_replied_many(self, replies: Sequence[ReplyRecord]) -> set[str]:
+        if self.failures == 0:
+            self.failures += 1
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().mark_replied_many(replies)
+
+
+def test_an_outbox_failure_does_not_end_the_link_and_the_request_is_answered_later(
+    stack: Stack, broker: BrokerProcess, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before, the exception ended the link's thread: the kiosk recorded scans and sent none."""
+    hub = stack.hub().start()
+    outbox = FailingOnceOutbox(tmp_path / "outbox.db")
+    writer = RequestWriter(outbox, "st01", "k1")
+    kiosk = settings(broker, in_flight=4)
+    kiosk = kiosk.model_copy(update={"pacing": PacingSettings(max_in_flight=4, resend_after_s=1)})
+    link = HubLink(kiosk, outbox)
+    link.start()
+    try:
+        wait_until(lambda: link.connected, 10, "the link connected")
+        entry = writer.check_in(
+            ScanEvent(
+                reader_id="k1-em4100",
+                kind=CredentialKind.RFID_EM4100,
+                credential="0000000042",
+                display="42",
+                read_at=datetime.now(UTC),
+            )
+        )
+        link.wake(entry)
+        wait_until(lambda: outbox.counts().waiting == 0, 30, "answered after the failure")
+    finally:
+        link.stop()
+
+    assert outbox.failures == 1
+    assert any(getattr(r, "event", "") == "link_failed" for r in caplog.records)
+    assert hub.count("check_ins") == 1  # sent again, stored once
