@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from pydantic_core import to_json
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -393,6 +393,10 @@ class _BatchSession:
     """
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
+        bind = sessions.kw.get("bind")
+        if not isinstance(bind, Engine):
+            raise TypeError(f"the inbox needs sessions bound to an engine, not to {bind!r}")
+        self._engine = bind
         self._sessions = sessions
         self._session: Session | None = None
         self._closer: weakref.finalize[Any, Any] | None = None
@@ -401,8 +405,7 @@ class _BatchSession:
     def transaction(self) -> Iterator[Session]:
         session = self._session
         if session is None:
-            engine = self._sessions.kw["bind"]
-            connection = engine.connect()
+            connection = self._engine.connect()
             session = self._session = self._sessions(bind=connection)
             # A test's inbox may never be closed: its connection goes back with it.
             self._closer = weakref.finalize(self, _give_back, session, connection)
