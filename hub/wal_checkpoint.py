@@ -5,23 +5,20 @@ those pages into the database file and syncs it. By default the
 connection whose commit takes the WAL past 1,000 pages runs that
 checkpoint inside the commit, so every few hundred lone check-ins one
 swipe waited for it (a transaction's p99 1.9 ms with it, 1.1 without:
-docs/performance.md, eleventh round). Here a thread of its own runs a
-PASSIVE checkpoint every ``every_s`` seconds, which never waits for a
-reader or a writer; what it has copied, a commit need not. The hub's
-connections keep an automatic checkpoint at ``AUTOCHECKPOINT_PAGES`` as
-a net: a WAL that grows past it (a checkpoint that never caught up with
-a long flood) is still checkpointed, and restarted, by a commit.
+docs/performance.md, eleventh round). Here a periodic job runs a PASSIVE
+checkpoint every ``every_s`` seconds, which never waits for a reader or
+a writer; what it has copied, a commit need not. The hub's connections
+keep an automatic checkpoint at ``AUTOCHECKPOINT_PAGES`` as a net: a WAL
+that grows past it (a checkpoint that never caught up with a long flood)
+is still checkpointed, and restarted, by a commit.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-from typing import Any
-
 from sqlalchemy import Engine
+from sqlalchemy.pool import PoolProxiedConnection
 
-log = logging.getLogger(__name__)
+from hub.leases import PeriodicJob
 
 EVERY_S = 0.1
 # Pages (4 KiB) of WAL after which a commit checkpoints anyway; SQLite's default is 1,000.
@@ -35,32 +32,33 @@ class WalCheckpointer:
         if engine.dialect.name != "sqlite":
             raise ValueError(f"only a SQLite database has a WAL to checkpoint, not {engine.url}")
         self._engine = engine
-        self._every_s = every_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+        self._connection: PoolProxiedConnection | None = None  # the job's own, held
+        self._job = PeriodicJob("wal-checkpoint", self._checkpoint, every_s)
         self.checkpoints = 0  # PASSIVE checkpoints run, for tests and the curious
 
     def start(self) -> None:
-        self._thread.start()
+        self._job.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        self._job.stop()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
-    def _run(self) -> None:
-        connection: Any = None
-        while not self._stop.wait(self._every_s):
-            try:
-                if connection is None:
-                    connection = self._engine.raw_connection()
-                connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                self.checkpoints += 1
-            except Exception:
-                # A checkpoint missed is done by the next one, or by a commit (the net above).
-                log.exception("WAL checkpoint failed", extra={"event": "wal_checkpoint_failed"})
-                if connection is not None:
-                    connection.invalidate()
-                    connection = None
-                self._stop.wait(1.0)
-        if connection is not None:
-            connection.close()
+    def _checkpoint(self) -> None:
+        """One checkpoint. One that failed is done by the next, or by a commit past the net.
+
+        The job logs the failure; the connection it failed on is not used again.
+        """
+        if self._connection is None:
+            self._connection = self._engine.raw_connection()
+        try:
+            cursor = self._connection.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            cursor.fetchall()
+            cursor.close()
+        except Exception:
+            self._connection.invalidate()
+            self._connection = None
+            raise
+        self.checkpoints += 1
