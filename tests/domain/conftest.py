@@ -15,9 +15,13 @@ import secrets
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import Engine
+
+from tests.domain.harness import Domain
 
 _CANDIDATES = (
     "postgresql://postgres@127.0.0.1:5432/test",
@@ -77,3 +81,12 @@ def empty_postgres_url(postgres_admin: str) -> Iterator[str]:
     """A SQLAlchemy URL to a database of this test's own, empty when it starts."""
     with _new_database(postgres_admin) as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated hub database with the test stations: on SQLite, then on PostgreSQL."""
+    url = None if request.param == "sqlite" else request.getfixturevalue("empty_postgres_url")
+    domain = Domain.create(tmp_path, url)
+    yield domain.engine
+    domain.engine.dispose()

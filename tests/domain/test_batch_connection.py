@@ -8,7 +8,6 @@ replaced, not used again, with nothing lost or doubled.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,14 +39,6 @@ def _stored(engine: Engine) -> tuple[int, int, int]:
             int(session.scalar(select(func.count()).select_from(model)) or 0)
             for model in (InboxEntry, CheckIn, SyncEvent)
         )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    url = None if request.param == "sqlite" else request.getfixturevalue("empty_postgres_url")
-    domain = Domain.create(tmp_path, url)
-    yield domain.engine
-    domain.engine.dispose()
 
 
 def test_batches_share_one_held_connection_until_the_inbox_closes(engine: Engine) -> None:

@@ -8,10 +8,8 @@ then stored through the real inbox on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from hub.db import make_engine, migrate, session_factory
@@ -21,7 +19,6 @@ from lianxin.broker import BrokerProcess
 from protocol.codec import decode_request
 from protocol.messages import CheckInRequest, Credential
 from protocol.topics import reply_topic
-from tests.domain.harness import Domain
 from tests.domain.hubs import HubWorker, scalar
 from tests.system import envelopes
 from tests.system.stack import Probe
@@ -33,14 +30,6 @@ def _check_in() -> CheckInRequest:
     request = decode_request(topic, payload)
     assert isinstance(request, CheckInRequest)
     return request
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    url = None if request.param == "sqlite" else request.getfixturevalue("empty_postgres_url")
-    domain = Domain.create(tmp_path, url)
-    yield domain.engine
-    domain.engine.dispose()
 
 
 def test_a_value_the_database_refuses_is_unstorable_and_nothing_is_stored(engine: Engine) -> None:

@@ -36,19 +36,22 @@ def settings(broker: BrokerProcess, *, in_flight: int) -> KioskSettings:
     )
 
 
+def swipe(number: int) -> ScanEvent:
+    """Card ``number`` read at this kiosk's reader now."""
+    return ScanEvent(
+        reader_id="k1-em4100",
+        kind=CredentialKind.RFID_EM4100,
+        credential=f"{number:010X}",
+        display=str(number),
+        read_at=datetime.now(UTC),
+    )
+
+
 def queued(path: Path, scans: int) -> Outbox:
     outbox = Outbox(path)
     writer = RequestWriter(outbox, "st01", "k1")
     for number in range(scans):
-        writer.check_in(
-            ScanEvent(
-                reader_id="k1-em4100",
-                kind=CredentialKind.RFID_EM4100,
-                credential=f"{number:010X}",
-                display=str(number),
-                read_at=datetime.now(UTC),
-            )
-        )
+        writer.check_in(swipe(number))
     return outbox
 
 
@@ -128,15 +131,7 @@ def test_a_message_the_kiosk_cannot_take_does_not_end_its_link(
             10,
             "the failure logged",
         )
-        RequestWriter(outbox, "st01", "k1").check_in(
-            ScanEvent(
-                reader_id="k1-em4100",
-                kind=CredentialKind.RFID_EM4100,
-                credential="0000000099",
-                display="99",
-                read_at=datetime.now(UTC),
-            )
-        )
+        RequestWriter(outbox, "st01", "k1").check_in(swipe(99))
         link.wake()
         wait_until(lambda: outbox.counts().waiting == 0, 30, "a later request still sent")
     finally:
@@ -169,15 +164,7 @@ def test_a_swipe_is_shown_before_its_reply_is_recorded_and_shown_once(
     try:
         wait_until(lambda: link.connected, 10, "the link connected")
         for number in (1, 2):
-            entry = writer.check_in(
-                ScanEvent(
-                    reader_id="k1-em4100",
-                    kind=CredentialKind.RFID_EM4100,
-                    credential=f"{number:010X}",
-                    display=str(number),
-                    read_at=datetime.now(UTC),
-                )
-            )
+            entry = writer.check_in(swipe(number))
             link.wake(entry)
             wait_until(lambda: outbox.counts().waiting == 0, 30, "the swipe recorded as answered")
         first = shown[0][0]
@@ -222,15 +209,7 @@ def test_an_outbox_failure_does_not_end_the_link_and_the_request_is_answered_lat
     link.start()
     try:
         wait_until(lambda: link.connected, 10, "the link connected")
-        entry = writer.check_in(
-            ScanEvent(
-                reader_id="k1-em4100",
-                kind=CredentialKind.RFID_EM4100,
-                credential="0000000042",
-                display="42",
-                read_at=datetime.now(UTC),
-            )
-        )
+        entry = writer.check_in(swipe(42))
         link.wake(entry)
         wait_until(lambda: outbox.counts().waiting == 0, 30, "answered after the failure")
     finally:
