@@ -5,7 +5,7 @@ Call sites pass context with ``extra={"event": ..., "station": ..., "kiosk": ...
 swipe can be followed from reader to central with ``grep request_id=...``.
 
 A busy hub writes a line per request (a big batch: one line naming all of
-its stored requests, hub.worker.StoredSummary). Written one ``write`` each
+its stored requests, hub.worker.AnsweredLog). Written one ``write`` each
 (stderr is line-buffered), that was a tenth of the hub's time, so lines go
 through a buffer instead: a warning or worse is written at once (with
 everything before it), the rest at the latest ``FLUSH_EVERY_S`` later.

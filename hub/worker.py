@@ -68,13 +68,13 @@ BATCH_MAX = 500
 # batch's replies leave only when the batch is done, so waiting for room can
 # only wait for an earlier batch's reply while a batch is smaller than this.
 REPLY_WINDOW = 2_000
-# Batches up to this size log each stored request at INFO (StoredSummary).
+# Batches up to this size log each stored request at INFO (AnsweredLog).
 LOG_EACH_UP_TO = 10
 # The longest the worker waits for traffic before it looks at its other work.
 IDLE_WAIT_S = 0.5
 
 
-class StoredSummary:
+class AnsweredLog:
     """A batch's log lines for the requests it answered, written once its replies have left.
 
     A batch of a few (people swiping) logs one INFO line per request. A big
@@ -333,25 +333,25 @@ class HubWorker:
         return len(self._received) < self._batch_max
 
     def _handle(self, batch: list[_Received]) -> None:
-        stored = StoredSummary(each=len(batch) <= LOG_EACH_UP_TO)
+        answered = AnsweredLog(each=len(batch) <= LOG_EACH_UP_TO)
         # The batch's replies and acks leave together, after it (protocol/lean_paho.py).
         with self._client.holding_writes():
             try:
-                self._handle_batch(batch, stored)
+                self._handle_batch(batch, answered)
             except Exception:
                 # The kiosks keep their requests until they get a reply, and resend them.
                 self._metrics.inc(FAILURES, len(batch))
                 log.exception("handling a batch failed", extra={"event": "handler_failed"})
             finally:
                 self._ack(batch)
-        stored.log()  # once the replies are written
+        answered.log()  # once the replies are written
 
     def _ack(self, batch: list[_Received]) -> None:
         for item in batch:
             if item.connection == self._connection_count:
                 self._client.ack(item.mid, item.qos)
 
-    def _handle_batch(self, batch: list[_Received], stored: StoredSummary) -> None:
+    def _handle_batch(self, batch: list[_Received], answered: AnsweredLog) -> None:
         """Decode, store the lot in one transaction, then reply to each (in order)."""
         client = self._client
         taken: list[tuple[_Received, Request]] = []
@@ -378,7 +378,7 @@ class HubWorker:
             elif isinstance(answer, Failed):
                 self._failed(request, answer)
             else:
-                self._reply(client, item, request, answer, stored)
+                self._reply(client, item, request, answer, answered)
 
     def _reply(
         self,
@@ -386,7 +386,7 @@ class HubWorker:
         item: _Received,
         request: Request,
         accepted: Accepted,
-        stored: StoredSummary,
+        answered: AnsweredLog,
     ) -> None:
         outcome = (
             "duplicate"
@@ -403,7 +403,7 @@ class HubWorker:
             request.id,
         )
         self._metrics.inc(REQUESTS, outcome=outcome)
-        stored.note(request, outcome, accepted.reply.code)
+        answered.note(request, outcome, accepted.reply.code)
 
     def _failed(self, request: Request, failed: Failed) -> None:
         # No reply: the kiosk keeps the request and resends it.

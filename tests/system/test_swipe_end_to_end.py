@@ -46,7 +46,7 @@ def test_broker_killed_mid_run_loses_nothing(stack: Stack, broker: BrokerProcess
 
 def test_every_stored_request_can_be_found_in_the_hub_log_by_its_id(stack: Stack) -> None:
     # The hub is away while the kiosk queues, so its replay arrives as one
-    # big batch, which the hub logs as one summary line (hub.worker.StoredSummary).
+    # big batch, which the hub logs as one summary line (hub.worker.AnsweredLog).
     hub = stack.hub(shared_subscription=False).start()
     assert hub.process is not None
     hub.process.terminate()

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from hub.worker import LOG_EACH_UP_TO, StoredSummary
+from hub.worker import LOG_EACH_UP_TO, AnsweredLog
 from protocol.codec import decode_request
 from protocol.messages import CheckInRequest
 from tests.system import envelopes
@@ -22,7 +22,7 @@ def _request(kiosk: str, seq: int) -> CheckInRequest:
 def test_a_small_batch_logs_every_request_on_its_own_line_when_told_to(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    summary = StoredSummary(each=True)
+    summary = AnsweredLog(each=True)
     requests = [_request("k1", seq) for seq in range(1, 4)]
     with caplog.at_level(logging.DEBUG, logger="hub.worker"):
         for request in requests:
@@ -41,7 +41,7 @@ def test_a_big_batch_names_every_stored_request_in_one_line(
     requests = [_request("k1", seq) for seq in range(5, 5 + LOG_EACH_UP_TO)]
     requests += [_request("k2", seq) for seq in (40, 41)]
     duplicate = _request("k1", 3)
-    summary = StoredSummary(each=False)
+    summary = AnsweredLog(each=False)
 
     with caplog.at_level(logging.INFO, logger="hub.worker"):
         for request in requests:
