@@ -1,18 +1,22 @@
 """Swipe to reply, against the physical limit measured in the same run.
 
     .venv/bin/python bench/e2e_latency.py [--kiosks 1,10,100] [--swipes 30] [--interval 0.5]
+                                          [--rounds 3]
 
 For each number of simulated kiosks: each kiosk core (real Outbox,
 RequestWriter and HubLink, several kiosks per process) swipes every
 ``--interval`` seconds; latency runs from the call into the kiosk core to
 the hub's reply reaching its ``on_reply`` (outbox fsync, MQTT, hub commit,
-reply, outbox update), while the bench measures one durable SQLite commit
-of one row on the same disk (the storage floor, ``CommitMeter``). Then the
-same schedule with bare paho clients publishing to a bare echo responder
-through the same broker (the wire's floor; Nagle off on their sockets, as on
-the kiosks' and the hub's). Each swipe is also split in three (``split_ms``):
-the kiosk's durable write, on to the hub's batch (the reply's ``hub_time``),
-and the hub's transaction with the way back. Prints one JSON line; asserts
+reply), while the bench measures one durable SQLite commit of one row on
+the same disk (the storage floor, ``CommitMeter``). Then the same schedule
+with bare paho clients publishing to a bare echo responder through the
+same broker (the wire's floor; Nagle off on their sockets, as on the
+kiosks' and the hub's). The load's processes start swiping together, once
+all of them are connected (``start_together``). At the most kiosks, the
+two alternate for ``--rounds`` rounds and their samples are pooled
+(``Level``). Each swipe is also split in three (``split_ms``): the kiosk's
+durable write, on to the hub's batch (the reply's ``hub_time``), and the
+hub's transaction with the way back. Prints one JSON line; asserts
 nothing.
 """
 
@@ -27,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +53,8 @@ from protocol.replies import Reply
 
 KIOSKS_PER_PROCESS = 25
 ECHO_PAYLOAD = b"x" * 420  # about a check-in request's size
+READY = "ready"
+START_MARGIN_S = 0.2  # from the last process's "ready" to everyone's first swipe
 
 
 def main() -> None:
@@ -56,6 +62,9 @@ def main() -> None:
     parser.add_argument("--kiosks", default="1,10,100")
     parser.add_argument("--swipes", type=int, default=30, help="per kiosk")
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between swipes")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating rounds at the most kiosks (pooled)"
+    )
     parser.add_argument("--role", choices=["bench", "kiosks", "echo"], default="bench")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--first", type=int, default=1)
@@ -69,45 +78,106 @@ def main() -> None:
         print(json.dumps(run_echo_clients(args.first, args.count, load)))
     else:
         levels = [int(n) for n in args.kiosks.split(",")]
-        print(json.dumps(bench(levels, args.swipes, args.interval)))
+        print(json.dumps(bench(levels, args.swipes, args.interval, args.rounds)))
 
 
-def bench(levels: list[int], swipes: int, interval: float) -> dict[str, Any]:
+def bench(levels: list[int], swipes: int, interval: float, rounds: int) -> dict[str, Any]:
     run_dir = Path(tempfile.mkdtemp(prefix="lianxin-bench-e2e-"))
     network = LocalNetwork(run_dir)
-    results: dict[str, Any] = {"swipes_per_kiosk": swipes, "interval_s": interval, "levels": {}}
+    results: dict[str, Any] = {
+        "swipes_per_kiosk": swipes,
+        "interval_s": interval,
+        "rounds_at_most_kiosks": rounds,
+        "levels": {},
+    }
     try:
         network.broker.start()
         start_hub(network, kiosk_rate_per_s=10_000)
-        port = network.broker_info.port
+        load = Load(network.broker_info.port, swipes, interval)
         for kiosks in levels:
-            load = Load(port, swipes, interval)
-            with CommitMeter(run_dir / f"commit-{kiosks}.db") as commits:
-                swipes_ms = spread("kiosks", kiosks, load, run_dir / f"kiosks-{kiosks}")
-            e2e = [swipe[0] for swipe in swipes_ms]
-            responder = EchoResponder(port)
-            try:
-                with CommitMeter(run_dir / f"commit-quiet-{kiosks}.db") as quiet_commits:
-                    echo = spread("echo", kiosks, load, None)
-            finally:
-                responder.stop()
-            results["levels"][str(kiosks)] = {
-                "e2e_ms": summary(e2e),
-                "echo_ms": summary(echo),
-                "commit_ms": summary(commits),
-                "commit_quiet_ms": summary(quiet_commits),
-                "split_ms": {
-                    "kiosk_write": summary([swipe[1] for swipe in swipes_ms]),
-                    "to_hub": summary([swipe[2] for swipe in swipes_ms]),
-                    "hub_and_back": summary([a - b - c for a, b, c in swipes_ms]),
-                },
-                "e2e_samples": e2e,
-                "echo_samples": echo,
-                "commit_samples": commits,
-            }
+            level = Level()
+            for _ in range(rounds if kiosks == max(levels) else 1):
+                level.add(measure_round(kiosks, load, run_dir))
+            results["levels"][str(kiosks)] = level.results()
     finally:
         network.stop_all()
     return results
+
+
+@dataclass
+class Round:
+    """One round at one number of kiosks: the swipes, then the echo on the same schedule."""
+
+    swipes_ms: list[list[float]]  # per swipe: [scan to reply, write, to the hub]
+    echo: list[float]
+    commits: list[float]  # the limit's commit, measured while the kiosks swiped
+    quiet_commits: list[float]  # the same meter during the echo run
+
+    def ratios(self) -> dict[str, float]:
+        e2e = percentile([swipe[0] for swipe in self.swipes_ms], 0.99)
+        echo, commit = percentile(self.echo, 0.99), percentile(self.commits, 0.99)
+        return {
+            "e2e_p99": round(e2e, 2),
+            "echo_p99": round(echo, 2),
+            "commit_p99": round(commit, 2),
+            "ratio": round(e2e / (echo + commit), 2),
+        }
+
+
+def measure_round(kiosks: int, load: Load, run_dir: Path) -> Round:
+    # A later round reopens the same outboxes: each kiosk's sequence goes on.
+    with CommitMeter(run_dir / f"commit-{kiosks}.db") as commits:
+        swipes_ms = spread("kiosks", kiosks, load, run_dir / f"kiosks-{kiosks}")
+    responder = EchoResponder(load.port)
+    try:
+        with CommitMeter(run_dir / f"commit-quiet-{kiosks}.db") as quiet_commits:
+            echo = spread("echo", kiosks, load, None)
+    finally:
+        responder.stop()
+    return Round(swipes_ms, echo, commits, quiet_commits)
+
+
+@dataclass
+class Level:
+    """Every round's samples at one number of kiosks, pooled.
+
+    The swipes and their limit are measured one after the other, about 15 s
+    each; this machine's broker and disk drift within minutes. Alternating
+    rounds of the two and pooling their samples gives each side the same
+    minutes, and three times the samples behind each p99; each round's own
+    ratio is kept beside the pooled one.
+    """
+
+    swipes_ms: list[list[float]] = field(default_factory=list)
+    echo: list[float] = field(default_factory=list)
+    commits: list[float] = field(default_factory=list)
+    quiet_commits: list[float] = field(default_factory=list)
+    rounds: list[dict[str, float]] = field(default_factory=list)
+
+    def add(self, measured: Round) -> None:
+        self.swipes_ms += measured.swipes_ms
+        self.echo += measured.echo
+        self.commits += measured.commits
+        self.quiet_commits += measured.quiet_commits
+        self.rounds.append(measured.ratios())
+
+    def results(self) -> dict[str, Any]:
+        e2e = [swipe[0] for swipe in self.swipes_ms]
+        return {
+            "e2e_ms": summary(e2e),
+            "echo_ms": summary(self.echo),
+            "commit_ms": summary(self.commits),
+            "commit_quiet_ms": summary(self.quiet_commits),
+            "split_ms": {
+                "kiosk_write": summary([swipe[1] for swipe in self.swipes_ms]),
+                "to_hub": summary([swipe[2] for swipe in self.swipes_ms]),
+                "hub_and_back": summary([a - b - c for a, b, c in self.swipes_ms]),
+            },
+            "rounds": self.rounds,
+            "e2e_samples": e2e,
+            "echo_samples": self.echo,
+            "commit_samples": self.commits,
+        }
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -154,12 +224,40 @@ def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> list[A
         ]
         if directory is not None:
             command += ["--dir", str(directory)]
-        processes.append(subprocess.Popen(command, stdout=subprocess.PIPE))
+        processes.append(
+            subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        )
+    start_together(processes)
     latencies: list[Any] = []
     for process in processes:
         out, _ = process.communicate(timeout=600)
-        latencies.extend(json.loads(out.decode().strip().splitlines()[-1]))
+        latencies.extend(json.loads(out.strip().splitlines()[-1]))
     return latencies
+
+
+def start_together(processes: list[subprocess.Popen[str]]) -> None:
+    """Wait until every process is ready, then give them one start time.
+
+    A process's start-up (imports, connecting its clients) takes the CPU for
+    about a second; without a common start, the first processes' swipes
+    would share the two vCPUs with the last ones' start-up.
+    """
+    for process in processes:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if line.strip() != READY:
+            raise RuntimeError(f"a load process did not start: {line!r}")
+    begin = time.monotonic() + START_MARGIN_S  # CLOCK_MONOTONIC: one clock for every process
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write(f"{begin}\n")
+        process.stdin.flush()  # communicate() closes it
+
+
+def wait_for_start() -> float:
+    """Say this process is ready, and wait for the common start time (``start_together``)."""
+    print(READY, flush=True)
+    return float(sys.stdin.readline())
 
 
 def schedule(count: int, swipes: int, interval: float) -> list[tuple[float, int]]:
@@ -212,7 +310,7 @@ def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[list
     while not all(link.connected for _, link, _ in kiosks) and time.monotonic() < deadline:
         time.sleep(0.05)
     freeze_startup_heap()  # as a kiosk process does once it is up
-    begin = time.monotonic()
+    begin = wait_for_start()
     for offset, index in schedule(count, swipes, interval):
         delay = begin + offset - time.monotonic()
         if delay > 0:
@@ -302,7 +400,7 @@ def run_echo_clients(first: int, count: int, load: Load) -> list[float]:
     for _ in clients:
         subscribed.acquire(timeout=30)
     freeze_startup_heap()  # the same process set-up as the kiosks'
-    begin = time.monotonic()
+    begin = wait_for_start()
     for sent, (offset, index) in enumerate(schedule(count, swipes, interval)):
         delay = begin + offset - time.monotonic()
         if delay > 0:
