@@ -14,7 +14,7 @@ same broker (the wire's floor; Nagle off on their sockets, as on the
 kiosks' and the hub's). The load's processes start swiping together, once
 all of them are connected (``start_together``). At the most kiosks, the
 two alternate for ``--rounds`` rounds and their samples are pooled
-(``Level``). Each swipe is also split in three (``split_ms``): the kiosk's
+(``pooled``). Each swipe is also split in three (``split_ms``): the kiosk's
 durable write, on to the hub's batch (the reply's ``hub_time``), and the
 hub's transaction with the way back. Prints one JSON line; asserts
 nothing.
@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -95,10 +95,11 @@ def bench(levels: list[int], swipes: int, interval: float, rounds: int) -> dict[
         start_hub(network, kiosk_rate_per_s=10_000)
         load = Load(network.broker_info.port, swipes, interval)
         for kiosks in levels:
-            level = Level()
-            for _ in range(rounds if kiosks == max(levels) else 1):
-                level.add(measure_round(kiosks, load, run_dir))
-            results["levels"][str(kiosks)] = level.results()
+            measured = [
+                measure_round(kiosks, load, run_dir)
+                for _ in range(rounds if kiosks == max(levels) else 1)
+            ]
+            results["levels"][str(kiosks)] = pooled(measured)
     finally:
         network.stop_all()
     return results
@@ -137,47 +138,36 @@ def measure_round(kiosks: int, load: Load, run_dir: Path) -> Round:
     return Round(swipes_ms, echo, commits, quiet_commits)
 
 
-@dataclass
-class Level:
-    """Every round's samples at one number of kiosks, pooled.
+def pooled(rounds: list[Round]) -> dict[str, Any]:
+    """Every round's samples at one number of kiosks, pooled; each round's own ratio beside.
 
     The swipes and their limit are measured one after the other, about 15 s
     each; this machine's broker and disk drift within minutes. Alternating
     rounds of the two and pooling their samples gives each side the same
-    minutes, and three times the samples behind each p99; each round's own
-    ratio is kept beside the pooled one.
+    minutes, and more samples behind each p99.
     """
-
-    swipes_ms: list[list[float]] = field(default_factory=list)
-    echo: list[float] = field(default_factory=list)
-    commits: list[float] = field(default_factory=list)
-    quiet_commits: list[float] = field(default_factory=list)
-    rounds: list[dict[str, float]] = field(default_factory=list)
-
-    def add(self, measured: Round) -> None:
-        self.swipes_ms += measured.swipes_ms
-        self.echo += measured.echo
-        self.commits += measured.commits
-        self.quiet_commits += measured.quiet_commits
-        self.rounds.append(measured.ratios())
-
-    def results(self) -> dict[str, Any]:
-        e2e = [swipe[0] for swipe in self.swipes_ms]
-        return {
-            "e2e_ms": summary(e2e),
-            "echo_ms": summary(self.echo),
-            "commit_ms": summary(self.commits),
-            "commit_quiet_ms": summary(self.quiet_commits),
-            "split_ms": {
-                "kiosk_write": summary([swipe[1] for swipe in self.swipes_ms]),
-                "to_hub": summary([swipe[2] for swipe in self.swipes_ms]),
-                "hub_and_back": summary([a - b - c for a, b, c in self.swipes_ms]),
-            },
-            "rounds": self.rounds,
-            "e2e_samples": e2e,
-            "echo_samples": self.echo,
-            "commit_samples": self.commits,
-        }
+    whole = Round(
+        [swipe for one in rounds for swipe in one.swipes_ms],
+        [ms for one in rounds for ms in one.echo],
+        [ms for one in rounds for ms in one.commits],
+        [ms for one in rounds for ms in one.quiet_commits],
+    )
+    e2e = [swipe[0] for swipe in whole.swipes_ms]
+    return {
+        "e2e_ms": summary(e2e),
+        "echo_ms": summary(whole.echo),
+        "commit_ms": summary(whole.commits),
+        "commit_quiet_ms": summary(whole.quiet_commits),
+        "split_ms": {
+            "kiosk_write": summary([swipe[1] for swipe in whole.swipes_ms]),
+            "to_hub": summary([swipe[2] for swipe in whole.swipes_ms]),
+            "hub_and_back": summary([a - b - c for a, b, c in whole.swipes_ms]),
+        },
+        "rounds": [one.ratios() for one in rounds],
+        "e2e_samples": e2e,
+        "echo_samples": whole.echo,
+        "commit_samples": whole.commits,
+    }
 
 
 def summary(values: list[float]) -> dict[str, float]:
