@@ -78,15 +78,13 @@ def main() -> None:
         "ingest": run("hub_ingest.py", "--messages", "40000", timeout=300, deadline=deadline),
         # The kiosk's shipped pacing (config.settings.PacingSettings).
         "drain": run(
-            "offline_week.py",
-            *("--scans", scans, "--timeout", "200"),
-            timeout=330,
-            deadline=deadline,
+            "offline_week.py", "--scans", scans, "--timeout", "200", timeout=330, deadline=deadline
         ),
         "sync": run("sync_throughput.py", "--records", "20000", timeout=90, deadline=deadline),
         "kiosk": run(
             "kiosk_greeting.py",
-            *("--scans", "5" if args.quick else "10"),
+            "--scans",
+            "5" if args.quick else "10",
             timeout=300,
             deadline=deadline,
         ),
