@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from config.settings import BrokerSettings, KioskSettings, PacingSettings
-from devices.scan import CredentialKind, ScanEvent
 from kiosk.core.link import HubLink
 from kiosk.core.outbox import Outbox, ReplyRecord
 from kiosk.core.reference_cache import ReferenceCache
@@ -20,7 +19,7 @@ from lianxin.broker import BrokerProcess
 from protocol.codec import encode
 from protocol.replies import Reply
 from protocol.topics import kiosk_status_topic, reference_topic, reply_topic
-from tests.kiosk.fixtures import reference_payloads
+from tests.kiosk.fixtures import reference_payloads, scan_of
 from tests.system.stack import Stack
 from tests.waiting import wait_until
 
@@ -36,22 +35,11 @@ def settings(broker: BrokerProcess, *, in_flight: int) -> KioskSettings:
     )
 
 
-def swipe(number: int) -> ScanEvent:
-    """Card ``number`` read at this kiosk's reader now."""
-    return ScanEvent(
-        reader_id="k1-em4100",
-        kind=CredentialKind.RFID_EM4100,
-        credential=f"{number:010X}",
-        display=str(number),
-        read_at=datetime.now(UTC),
-    )
-
-
 def queued(path: Path, scans: int) -> Outbox:
     outbox = Outbox(path)
     writer = RequestWriter(outbox, "st01", "k1")
     for number in range(scans):
-        writer.check_in(swipe(number))
+        writer.check_in(scan_of(f"{number:010X}"))
     return outbox
 
 
@@ -131,7 +119,7 @@ def test_a_message_the_kiosk_cannot_take_does_not_end_its_link(
             10,
             "the failure logged",
         )
-        RequestWriter(outbox, "st01", "k1").check_in(swipe(99))
+        RequestWriter(outbox, "st01", "k1").check_in(scan_of("0000000099"))
         link.wake()
         wait_until(lambda: outbox.counts().waiting == 0, 30, "a later request still sent")
     finally:
@@ -164,7 +152,7 @@ def test_a_swipe_is_shown_before_its_reply_is_recorded_and_shown_once(
     try:
         wait_until(lambda: link.connected, 10, "the link connected")
         for number in (1, 2):
-            entry = writer.check_in(swipe(number))
+            entry = writer.check_in(scan_of(f"{number:010X}"))
             link.wake(entry)
             wait_until(lambda: outbox.counts().waiting == 0, 30, "the swipe recorded as answered")
         first = shown[0][0]
@@ -209,7 +197,7 @@ def test_an_outbox_failure_does_not_end_the_link_and_the_request_is_answered_lat
     link.start()
     try:
         wait_until(lambda: link.connected, 10, "the link connected")
-        entry = writer.check_in(swipe(42))
+        entry = writer.check_in(scan_of("000000002A"))
         link.wake(entry)
         wait_until(lambda: outbox.counts().waiting == 0, 30, "answered after the failure")
     finally:
