@@ -257,12 +257,13 @@ class HubLink:
                 self._retire_replies(window)
                 while self._written:  # online or not: the window holds a page of them at most
                     window.offer(self._written.popleft())
-                if time.monotonic() >= next_prune:  # online or not
+                housekeeping_at = time.monotonic()
+                if housekeeping_at >= next_prune:  # online or not
                     self._prune_answered()
-                    next_prune = time.monotonic() + self._prune_every_s
-                if time.monotonic() >= next_checkpoint:  # online or not
+                    next_prune = housekeeping_at + self._prune_every_s
+                if housekeeping_at >= next_checkpoint:  # online or not
                     self._checkpoint_outbox()
-                    next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
+                    next_checkpoint = housekeeping_at + CHECKPOINT_EVERY_S
                 if not self.connected:
                     continue
                 if self._reconnected:
