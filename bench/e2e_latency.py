@@ -10,14 +10,14 @@ the hub's reply reaching its ``on_reply`` (outbox fsync, MQTT, hub commit,
 reply), while the bench measures one durable SQLite commit of one row on
 the same disk (the storage floor, ``CommitMeter``). Then the same schedule
 with bare paho clients publishing to a bare echo responder through the
-same broker (the wire's floor; Nagle off on their sockets, as on the
-kiosks' and the hub's). The load's processes start swiping together, once
-all of them are connected (``start_together``). At the most kiosks, the
-two alternate for ``--rounds`` rounds and their samples are pooled
-(``pooled``). Each swipe is also split in three (``split_ms``): the kiosk's
-durable write, on to the hub's batch (the reply's ``hub_time``), and the
-hub's transaction with the way back. Prints one JSON line; asserts
-nothing.
+same broker (the wire's floor; the roles' own paho client and socket
+handling, ``bench.stack.bare_client``, with nothing behind it). The
+load's processes start swiping together, once all of them are connected
+(``start_together``). At the most kiosks, the two alternate for
+``--rounds`` rounds and their samples are pooled (``pooled``). Each swipe
+is also split in three (``split_ms``): the kiosk's durable write, on to
+the hub's batch (the reply's ``hub_time``), and the hub's transaction
+with the way back. Prints one JSON line; asserts nothing.
 """
 
 from __future__ import annotations
@@ -37,10 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.stack import percentile, start_hub
+from bench.stack import bare_client, percentile, start_hub
 from config.lifecycle import freeze_startup_heap
 from config.settings import BrokerSettings, KioskSettings, PacingSettings
 from devices.scan import CredentialKind, ScanEvent
@@ -48,7 +47,6 @@ from kiosk.core.link import HubLink
 from kiosk.core.outbox import Outbox
 from kiosk.core.requests import RequestWriter
 from lianxin.network import LocalNetwork
-from protocol.buffered_socket import no_delay
 from protocol.replies import Reply
 
 KIOSKS_PER_PROCESS = 25
@@ -336,13 +334,12 @@ class EchoResponder:
     """A bare subscriber that republishes every request to its reply topic (QoS 1)."""
 
     def __init__(self, port: int) -> None:
-        self._client = mqtt.Client(CallbackAPIVersion.VERSION2, "bench-echo", protocol=mqtt.MQTTv5)
+        self._client = bare_client("bench-echo")
         ready = threading.Event()
         self._client.on_connect = lambda c, *_: c.subscribe("bench/echo/+/req", qos=1)
         self._client.on_subscribe = lambda *_: ready.set()
         self._client.on_message = self._echo
         self._client.connect("127.0.0.1", port)
-        no_delay(self._client.socket())  # as the kiosks' and hub's sockets
         self._client.loop_start()
         ready.wait(10)
 
@@ -377,13 +374,10 @@ def run_echo_clients(first: int, count: int, load: Load) -> list[float]:
                 done.set()
 
     for number in range(first, first + count):
-        client = mqtt.Client(
-            CallbackAPIVersion.VERSION2, f"bench-echo-{number}", protocol=mqtt.MQTTv5
-        )
+        client = bare_client(f"bench-echo-{number}")
         client.on_message = on_message
         client.on_subscribe = lambda *_: subscribed.release()
         client.connect("127.0.0.1", port)
-        no_delay(client.socket())
         client.loop_start()
         client.subscribe(f"bench/echo/{number}/reply", qos=1)
         clients.append((number, client))

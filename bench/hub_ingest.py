@@ -7,10 +7,12 @@ MQTT 5, envelopes made before the clock starts), so the generator is never
 what limits the figure, and the Python processes measured have the cores.
 
 - **Raw fan-in** (the limit): the same publishers, the same broker, into a
-  bare paho QoS 1 subscriber in its own process that does nothing with a
-  message: what the hub's own MQTT stack can take off this broker here.
-  ``fanin_c`` is the same with ``mosquitto_sub`` (C) as the subscriber: the
-  broker's own ceiling, for scale.
+  bare QoS 1 subscriber in its own process that does nothing with a
+  message: the hub's own paho client (``bench.stack.bare_client``), so it
+  is what the hub's MQTT stack can take off this broker here. For scale,
+  measured once each: ``fanin_paho`` with stock paho as the subscriber
+  (the limit until the thirteenth round; slower than the hub's stack),
+  and ``fanin_c`` with ``mosquitto_sub`` (C), the broker's own ceiling.
 - **Hub ingest**: the hub (one process, SQLite, then PostgreSQL on a
   fresh database of the local server when one answers) takes the kiosks' check-ins
   (every one valid, a different card every time the 5,000 are used up),
@@ -20,7 +22,7 @@ what limits the figure, and the Python processes measured have the cores.
   database, then with statistics of what that stored (see
   ``ingest_on_postgres``); the second is its figure, the first ``fresh``.
 
-The paho fan-in and the SQLite hub run in turns (``--rounds``, each hub
+The bare fan-in and the SQLite hub run in turns (``--rounds``, each hub
 round with new kiosks' check-ins): this machine's rates drift by a third
 within minutes, so one limit measured a minute before one hub run could
 make the ratio by itself. Each rate is its median round, with every
@@ -50,7 +52,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.multiworker import admin_url, fresh_database
-from bench.stack import cpu_s, start_hub
+from bench.stack import bare_client, cpu_s, start_hub
 from lianxin.network import LocalNetwork
 from lianxin.processes import RoleProcess
 from lianxin.tally import tally
@@ -66,10 +68,12 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=40_000)
     parser.add_argument("--kiosks", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3, help="fan-in and SQLite hub, alternated")
-    parser.add_argument("--sink", nargs=2, metavar=("PORT", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sink", nargs=3, metavar=("KIND", "PORT", "COUNT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.sink:
-        paho_sink(int(args.sink[0]), int(args.sink[1]))
+        paho_sink(args.sink[0], int(args.sink[1]), int(args.sink[2]))
         return
     if shutil.which("mosquitto_pub") is None:
         sys.exit("bench/hub_ingest.py needs mosquitto_pub and mosquitto_sub (mosquitto-clients)")
@@ -81,12 +85,13 @@ def main() -> None:
         port = network.broker_info.port
         fanin_lines = _fanin_lines(run_dir, per_kiosk, args.kiosks)
         fanin_c = raw_fanin(port, fanin_lines, None)
+        fanin_paho = raw_fanin(port, fanin_lines, _sink("stock"))
         hub = start_hub(network, kiosk_rate_per_s=1_000_000)
         fanins, sqlites = [], []
         for round_ in range(args.rounds):
             # A limit and the hub, minute by minute: each ratio compares neighbours.
             loads = _check_in_lines(run_dir, per_kiosk, args.kiosks, name=f"r{round_}k")
-            fanins.append(raw_fanin(port, fanin_lines, [sys.executable, __file__, "--sink"]))
+            fanins.append(raw_fanin(port, fanin_lines, _sink("lean")))
             sqlites.append(measured_ingest(hub, port, loads))
         fanin, sqlite = _median_round(fanins), _median_round(sqlites)
         sqlite["rows"] = tally([], network.hub_database_url).stored
@@ -99,8 +104,21 @@ def main() -> None:
     finally:
         network.stop_all()
     print(
-        json.dumps({"fanin": fanin, "fanin_c": fanin_c, "hub_sqlite": sqlite, "hub_pg": postgres})
+        json.dumps(
+            {
+                "fanin": fanin,
+                "fanin_paho": fanin_paho,
+                "fanin_c": fanin_c,
+                "hub_sqlite": sqlite,
+                "hub_pg": postgres,
+            }
+        )
     )
+
+
+def _sink(kind: str) -> list[str]:
+    """The command of a no-op subscriber process (``paho_sink``) of ``kind``."""
+    return [sys.executable, __file__, "--sink", kind]
 
 
 def measured_ingest(hub: RoleProcess, port: int, loads: list[tuple[str, Path]]) -> dict[str, Any]:
@@ -312,14 +330,19 @@ def curve(times: list[float], start: float) -> list[int]:
     return buckets
 
 
-def paho_sink(port: int, count: int) -> None:
-    """The no-op subscriber: a bare paho client that prints a line per message."""
+def paho_sink(kind: str, port: int, count: int) -> None:
+    """The no-op subscriber, a line per message: the hub's client (``lean``) or stock paho."""
     import paho.mqtt.client as mqtt  # noqa: PLC0415 - only the sink process needs it
     from paho.mqtt.enums import CallbackAPIVersion  # noqa: PLC0415
 
     received = 0
     finished = threading.Event()
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, "bench-sink", protocol=mqtt.MQTTv5)
+    if kind == "lean":
+        client = bare_client("bench-sink")
+    elif kind == "stock":
+        client = mqtt.Client(CallbackAPIVersion.VERSION2, "bench-sink", protocol=mqtt.MQTTv5)
+    else:
+        raise SystemExit(f"hub_ingest: no subscriber of kind {kind!r} (lean or stock)")
 
     def on_message(_c: mqtt.Client, _u: Any, _m: mqtt.MQTTMessage) -> None:
         nonlocal received

@@ -12,8 +12,12 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
 from lianxin.network import LocalNetwork
 from lianxin.processes import RoleProcess
+from protocol.lean_paho import LeanClient
 
 
 def start_hub(
@@ -34,6 +38,18 @@ def start_hub(
     hub.start()
     network.wait_hub_healthy()
     return hub
+
+
+def bare_client(client_id: str) -> LeanClient:
+    """An MQTT 5 client with no application behind it, for a limit's measurement.
+
+    It is the paho subclass the kiosks and the hub run (``LeanClient``:
+    buffered reads, Nagle off, lean PUBLISH and PUBACK handling), so a
+    limit is what the roles' own MQTT stack can do here. Stock paho spends
+    more per packet than that stack, and a "limit" the roles could beat
+    would be none.
+    """
+    return LeanClient(CallbackAPIVersion.VERSION2, client_id, protocol=mqtt.MQTTv5)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
