@@ -39,6 +39,7 @@ def run(script: str, *args: str, timeout: float, deadline: float) -> dict[str, A
     if timeout < MIN_RUN_S:
         print(f"{script}: not run, the bench's time is spent", file=sys.stderr)
         return None
+    started = time.monotonic()
     # A session of its own, so a timeout stops the broker, hub and load it started too.
     process = subprocess.Popen(
         [sys.executable, str(BENCH / script), *args],
@@ -59,6 +60,8 @@ def run(script: str, *args: str, timeout: float, deadline: float) -> dict[str, A
     except (IndexError, json.JSONDecodeError):
         print(f"{script}: no figures (exit {process.returncode})\n{err[-1500:]}", file=sys.stderr)
         return None
+    # Where the budget goes: a slow machine's first script to be cut is the last one.
+    print(f"{script}: {time.monotonic() - started:.0f} s", file=sys.stderr)
     return parsed
 
 
