@@ -48,7 +48,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import paho.mqtt.client as mqtt
 import psycopg
+from paho.mqtt.enums import CallbackAPIVersion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.multiworker import admin_url, fresh_database
@@ -332,9 +334,6 @@ def curve(times: list[float], start: float) -> list[int]:
 
 def paho_sink(kind: str, port: int, count: int) -> None:
     """The no-op subscriber, a line per message: the hub's client (``lean``) or stock paho."""
-    import paho.mqtt.client as mqtt  # noqa: PLC0415 - only the sink process needs it
-    from paho.mqtt.enums import CallbackAPIVersion  # noqa: PLC0415
-
     received = 0
     finished = threading.Event()
     if kind == "lean":

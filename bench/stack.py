@@ -1,4 +1,4 @@
-"""What the benchmarks share: a hub tuned for the run, percentiles, peak memory.
+"""What the benchmarks share: a tuned hub, the limits' MQTT client, percentiles, memory.
 
 The hub is the one ``LocalNetwork`` starts (same process, same config file),
 restarted once with extra top-level settings when a benchmark needs them
