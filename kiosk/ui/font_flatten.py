@@ -9,8 +9,9 @@ Sans CJK. Inlining every subroutine into the glyphs that call it (fontTools'
 and FreeType then has nothing to copy. Measured with the SC face under Xvfb:
 20 sizes cost 77 MB resident as extracted, 36 MB flat (docs/performance.md).
 
-Flattening one CJK weight takes ~25 s and ~430 MB while fontTools holds
-65,535 glyphs, so it is a deploy step (``lianxin kiosk --config … --prepare-
+Flattening one CJK weight takes 25-50 s and ~430 MB while fontTools holds
+65,535 glyphs (the weights side by side, one process each, where there are
+the cores), so it is a deploy step (``lianxin kiosk --config … --prepare-
 fonts``), never work for a kiosk's start. A kiosk whose cache has no flat
 copy draws with the face as it is and logs how to make one.
 """
@@ -18,7 +19,11 @@ copy draws with the face as it is and logs how to make one.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +32,8 @@ from kiosk.ui.font_faces import source_digest, written_atomically
 log = logging.getLogger(__name__)
 
 CFF_FLAVOUR = b"OTTO"  # sfnt version of a font with CFF outlines (TrueType: 0x00010000)
+EXIT_NOT_A_FONT = 2  # main's exit codes, for the process that ran it
+EXIT_CANNOT_WRITE = 3
 
 
 @dataclass(frozen=True)
@@ -83,23 +90,95 @@ def flatten(face: Path, target: Path) -> None:
 
 def prepare(face: Path, cache_dir: Path) -> Prepared:
     """Make the flat copy of ``face`` in ``cache_dir`` unless it is there or not needed."""
-    if not has_cff_outlines(face):
-        return Prepared(face, None, 0.0)
-    target = flat_copy_path(face, cache_dir)
-    if target.is_file():
-        return Prepared(face, target, 0.0)
+    (done,) = prepare_all([face], cache_dir)
+    return done
+
+
+def prepare_all(faces: Sequence[Path], cache_dir: Path) -> list[Prepared]:
+    """``prepare`` for each of ``faces``, flattening them side by side, one process a face.
+
+    Flattening is fontTools' Python, one core's work for each face, so with
+    a core for each the regular and the bold weights take as long as one
+    (~430 MB each while it runs). Raises ``OSError`` or ``ValueError`` as
+    ``flatten`` does; the copies already made stay, as they are whole.
+    """
+    targets = {face: flat_copy_path(face, cache_dir) for face in faces if has_cff_outlines(face)}
+    seconds = _flatten_each([(f, t) for f, t in targets.items() if not t.is_file()])
+    prepared = []
+    for face in faces:
+        target = targets.get(face)
+        if target is None:
+            prepared.append(Prepared(face, None, 0.0))
+            continue
+        if face in seconds:
+            _forget_older_copies(face, target, cache_dir)
+            log.info(
+                "flattened a kiosk font",
+                extra={
+                    "event": "font_flattened",
+                    "font": str(face),
+                    "seconds": round(seconds[face], 1),
+                },
+            )
+        prepared.append(Prepared(face, target, seconds.get(face, 0.0)))
+    return prepared
+
+
+def _flatten_each(jobs: list[tuple[Path, Path]]) -> dict[Path, float]:
+    """Run ``flatten`` for each (face, target), a process each where there are cores; seconds.
+
+    The processes are ``python -m kiosk.ui.font_flatten`` (``main``), so they
+    import this module and fontTools only, whatever the caller's program is.
+    """
+    if min(len(jobs), os.cpu_count() or 1) <= 1:
+        return {face: _timed_flatten(face, target) for face, target in jobs}
+    running = [
+        (
+            face,
+            subprocess.Popen(
+                [sys.executable, "-m", __spec__.name, str(face), str(target)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for face, target in jobs
+    ]
+    seconds: dict[Path, float] = {}
+    errors: list[Exception] = []
+    for face, process in running:  # every one is waited for, even after a failure
+        out, err = process.communicate()
+        if process.returncode == 0:
+            seconds[face] = float(out)
+        elif process.returncode == EXIT_NOT_A_FONT:
+            errors.append(ValueError(err.strip()))
+        elif process.returncode == EXIT_CANNOT_WRITE:
+            errors.append(OSError(err.strip()))
+        else:
+            errors.append(
+                OSError(
+                    f"flattening {face} stopped (exit {process.returncode}; out of memory? "
+                    f"it takes ~430 MB): {err.strip()[-500:]}"
+                )
+            )
+    if errors:
+        raise errors[0]
+    return seconds
+
+
+def _timed_flatten(face: Path, target: Path) -> float:
     started = time.monotonic()
     flatten(face, target)
-    seconds = time.monotonic() - started
-    if face.parent != cache_dir:  # copies made from an earlier version of the same file
-        for old in cache_dir.glob(f"{face.stem}-*-flat.otf"):
-            if old != target:
-                old.unlink(missing_ok=True)
-    log.info(
-        "flattened a kiosk font",
-        extra={"event": "font_flattened", "font": str(face), "seconds": round(seconds, 1)},
-    )
-    return Prepared(face, target, seconds)
+    return time.monotonic() - started
+
+
+def _forget_older_copies(face: Path, target: Path, cache_dir: Path) -> None:
+    """Remove flat copies made from an earlier version of the same font file."""
+    if face.parent == cache_dir:  # extracted faces' stale copies go with the collection's
+        return
+    for old in cache_dir.glob(f"{face.stem}-*-flat.otf"):
+        if old != target:
+            old.unlink(missing_ok=True)
 
 
 def drawn_face(face: Path, cache_dir: Path) -> Path:
@@ -114,3 +193,25 @@ def drawn_face(face: Path, cache_dir: Path) -> Path:
             extra={"event": "font_not_flattened", "font": str(face)},
         )
     return face
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python -m kiosk.ui.font_flatten FACE TARGET``: one of ``prepare_all``'s processes.
+
+    Prints the seconds it took; a font it cannot read exits ``EXIT_NOT_A_FONT``
+    and a file it cannot read or write ``EXIT_CANNOT_WRITE``, the reason on stderr.
+    """
+    face, target = (Path(arg) for arg in argv)
+    try:
+        print(_timed_flatten(face, target))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_NOT_A_FONT
+    except OSError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CANNOT_WRITE
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

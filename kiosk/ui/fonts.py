@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.ui.font_faces import simplified_chinese_face
-from kiosk.ui.font_flatten import Prepared, drawn_face, prepare
+from kiosk.ui.font_flatten import Prepared, drawn_face, prepare_all
 
 FONT_ENV = "LIANXIN_KIOSK_FONT"
 FONT_DIRS = (
@@ -74,7 +74,7 @@ def prepare_kiosk_fonts(cache_dir: Path, override: str | None = None) -> list[Pr
     """
     regular = find_cjk_font(override)
     sources = dict.fromkeys((regular, bold_variant(regular)))  # one entry when there is no bold
-    return [prepare(simplified_chinese_face(font, cache_dir), cache_dir) for font in sources]
+    return prepare_all([simplified_chinese_face(font, cache_dir) for font in sources], cache_dir)
 
 
 def default_cache_dir() -> Path:

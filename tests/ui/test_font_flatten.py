@@ -20,7 +20,8 @@ from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 from kivy import kivy_data_dir
 
-from kiosk.ui.font_flatten import drawn_face, flat_copy_path, flatten, prepare
+from kiosk.ui import font_flatten
+from kiosk.ui.font_flatten import drawn_face, flat_copy_path, flatten, prepare, prepare_all
 from kiosk.ui.fonts import find_cjk_font, kiosk_fonts, prepare_kiosk_fonts
 from tests.ui.kivy_process import DRAW, run_kivy
 
@@ -161,6 +162,50 @@ def test_a_damaged_font_is_refused_with_its_name_and_no_file_is_left(tmp_path: P
     with pytest.raises(ValueError, match=r"Broken-Regular\.otf"):
         flatten(broken, tmp_path / "cache" / "flat.otf")
     assert not (tmp_path / "cache").exists()
+
+
+def _two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two weights take a process each with two cores; the same here on a one-core machine."""
+    monkeypatch.setattr(font_flatten.os, "cpu_count", lambda: 2)
+
+
+def test_two_weights_flattened_side_by_side_are_each_as_flattened_alone(
+    small_face: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_cores(monkeypatch)
+    bold = tmp_path / "fonts" / "NotoSansSmall-Bold.otf"
+    bold.parent.mkdir()
+    bold.write_bytes(small_face.read_bytes())
+    cache = tmp_path / "cache"
+    regular_done, bold_done = prepare_all([small_face, bold], cache)
+    assert regular_done.flat == flat_copy_path(small_face, cache)
+    assert bold_done.flat == flat_copy_path(bold, cache)
+    assert regular_done.seconds > 0 and bold_done.seconds > 0
+    alone = tmp_path / "alone.otf"
+    flatten(small_face, alone)
+    expected = _outlines(TTFont(str(alone)))
+    for done in (regular_done, bold_done):
+        assert done.flat is not None
+        assert _outlines(TTFont(str(done.flat))) == expected
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        p.name for p in (flat_copy_path(small_face, cache), flat_copy_path(bold, cache))
+    ), "no partial file is left beside the copies"
+
+
+def test_a_damaged_weight_beside_a_good_one_is_refused_with_its_name(
+    small_face: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_cores(monkeypatch)
+    broken = tmp_path / "Broken-Bold.otf"
+    broken.write_bytes(b"OTTO" + bytes(60))
+    cache = tmp_path / "cache"
+    with pytest.raises(ValueError, match=r"Broken-Bold\.otf"):
+        prepare_all([small_face, broken], cache)
+    assert [p.name for p in cache.iterdir()] == [flat_copy_path(small_face, cache).name], (
+        "the good weight's copy is whole and kept; nothing of the damaged one"
+    )
+    again = prepare(small_face, cache)
+    assert again.seconds == 0.0, "the kept copy counts as prepared"
 
 
 def _kiosk_config(tmp_path: Path) -> Path:
