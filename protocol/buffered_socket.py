@@ -42,6 +42,30 @@ class BufferedSocket:
         self._pos += len(chunk)
         return chunk
 
+    def take_packet(self) -> tuple[int, bytes] | None:
+        """The next whole MQTT packet buffered, as its first byte and its body; else None.
+
+        None when the buffer holds less than a whole packet, or a length
+        longer than MQTT allows: the reader then goes through ``recv`` (and
+        the socket) as paho always did, and paho reports a bad length itself.
+        """
+        data, start = self._data, self._pos
+        end = len(data)
+        length, shift, at = 0, 0, start + 1
+        while True:  # the remaining length: 1 to 4 bytes, 7 bits each, low first
+            if at >= end or at - start > 4:
+                return None
+            byte = data[at]
+            at += 1
+            length |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                break
+            shift += 7
+        if at + length > end:
+            return None
+        self._pos = at + length
+        return data[start], data[at : at + length]
+
     def pending(self) -> int:
         """Bytes readable without waiting: ours, plus a TLS socket's own."""
         inner = getattr(self._sock, "pending", None)

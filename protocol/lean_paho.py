@@ -15,6 +15,12 @@ packet it cannot parse (paho then raises its own error for it). The
 messages it builds are paho's ``MQTTMessage``; a packet without properties
 gets ``properties = None``.
 
+Reads: paho reads a packet a piece at a time (its first byte, each length
+byte, then the body, each a ``recv``); a packet already whole in the read
+buffer (protocol.buffered_socket) is handled straight from it, ~2 µs less
+per packet (a request, or the PUBACK of a reply). A packet split across
+reads goes through paho's reader.
+
 Writes: paho sends every packet with a ``send`` of its own, and a packet
 queued from another thread first wakes paho's network thread through a
 socket pair: each of those system calls lets the GIL go to the other
@@ -40,9 +46,10 @@ from typing import Any, Literal
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode, MQTTProtocolVersion
+from paho.mqtt.exception import MalformedPacket
 from paho.mqtt.packettypes import PacketTypes
 
-from protocol.buffered_socket import BufferedReadClient
+from protocol.buffered_socket import BufferedReadClient, BufferedSocket
 
 _SUCCESS = MQTTErrorCode.MQTT_ERR_SUCCESS
 _PUBLISH = PacketTypes.PUBLISH << 4
@@ -132,6 +139,52 @@ class LeanClient(BufferedReadClient):
             if rc == MQTTErrorCode.MQTT_ERR_AGAIN:
                 break
         return _SUCCESS
+
+    def _packet_read(self) -> MQTTErrorCode:
+        """Handle the next packet: straight from the read buffer when it holds it whole.
+
+        paho's reader takes a packet in three or more ``recv`` calls (the
+        first byte, each length byte, the body) and grows it a piece at a
+        time; a packet already whole in the buffer needs none of that. A
+        packet split across reads, and any read of the socket itself, is
+        paho's, with its error handling.
+        """
+        sock = self._sock
+        if self._in_packet["command"] == 0 and isinstance(sock, BufferedSocket):
+            whole = sock.take_packet()
+            if whole is not None:
+                return self._handle_whole(*whole)
+        return super()._packet_read()
+
+    def _handle_whole(self, command: int, body: bytes) -> MQTTErrorCode:
+        """What paho does once a packet is read: handle it, then start the next."""
+        self._in_packet = {
+            "command": command,
+            "have_remaining": 1,
+            "remaining_count": [],
+            "remaining_mult": 1,
+            "remaining_length": len(body),
+            "packet": body,  # type: ignore[typeddict-item]  # paho's handlers only read it
+            "to_process": 0,
+            "pos": 0,
+        }
+        try:
+            rc = self._packet_handle()
+        except MalformedPacket:
+            rc = MQTTErrorCode.MQTT_ERR_PROTOCOL  # as paho's reader answers one
+        self._in_packet = {
+            "command": 0,
+            "have_remaining": 0,
+            "remaining_count": [],
+            "remaining_mult": 1,
+            "remaining_length": 0,
+            "packet": bytearray(),
+            "to_process": 0,
+            "pos": 0,
+        }
+        with self._msgtime_mutex:
+            self._last_bytes_received = time.monotonic()
+        return rc
 
     def message_callback_add(self, sub: str, callback: Any) -> None:
         self._topic_callbacks = True  # paho's own path matches them

@@ -25,10 +25,17 @@ V311 = MQTTProtocolVersion.MQTTv311
 
 def test_the_paho_methods_it_replaces_still_exist() -> None:
     replaced = ("_handle_publish", "_handle_pubackcomp", "_update_inflight", "_send_puback")
-    for name in (*replaced, "_packet_read", "_loop_rc_handle"):
+    for name in (*replaced, "_packet_read", "_packet_handle", "_loop_rc_handle"):
         assert callable(getattr(mqtt.Client, name, None)), name
     client = mqtt.Client(CallbackAPIVersion.VERSION2)
-    for name in ("_in_packet", "_out_messages", "_inflight_messages", "_out_message_mutex"):
+    for name in (
+        "_in_packet",
+        "_out_messages",
+        "_inflight_messages",
+        "_out_message_mutex",
+        "_msgtime_mutex",
+        "_last_bytes_received",
+    ):
         assert hasattr(client, name), name
 
 
@@ -312,3 +319,126 @@ def test_one_read_takes_every_packet_waiting_and_keeps_a_partial_one() -> None:
     finally:
         ours.close()
         theirs.close()
+
+
+class _Arriving:
+    """A non-blocking socket's reading end: bytes become readable as the test delivers them."""
+
+    def __init__(self) -> None:
+        self.readable = bytearray()
+
+    def recv(self, size: int) -> bytes:
+        if not self.readable:
+            raise BlockingIOError
+        taken = bytes(self.readable[:size])
+        del self.readable[:size]
+        return taken
+
+    def send(self, data: bytes) -> int:
+        return len(data)
+
+    def close(self) -> None:
+        """paho closes its socket when the client is collected."""
+
+
+class _PahosReader(LeanClient):
+    """LeanClient reading every packet with paho's own reader, a piece at a time."""
+
+    _packet_read = mqtt.Client._packet_read
+
+
+def _remaining_length(size: int) -> bytes:
+    encoded = bytearray()
+    while True:
+        size, byte = divmod(size, 128)
+        encoded.append(byte | (0x80 if size else 0))
+        if not size:
+            return bytes(encoded)
+
+
+def _frame(header: int, body: bytes) -> bytes:
+    return bytes([header]) + _remaining_length(len(body)) + body
+
+
+_PACKETS = st.one_of(
+    st.builds(  # a PUBLISH, its length from one to three bytes
+        lambda qos, mid, size, correlation: _frame(
+            0x30 | qos << 1,
+            _publish_packet(V5, b"req/k1", bytes([size % 251]) * size, qos, mid, correlation),
+        ),
+        st.sampled_from([0, 1]),
+        st.integers(1, 65535),
+        st.sampled_from([0, 1, 100, 200, 5_000, 20_000]),
+        st.none() | st.just(b"corr"),
+    ),
+    st.just(_frame(0xD0, b"")),  # PINGRESP
+    st.just(_frame(0x30, b"\x00\x09short")),  # a topic longer than the packet
+    st.just(b"\x30\xff\xff\xff\xff\x01"),  # a remaining length of five bytes
+)
+
+
+def _read_stream(
+    client_class: type[LeanClient], packets: list[bytes], cuts: list[int]
+) -> tuple[list[tuple[object, ...]], list[int]]:
+    """Deliver the packets' bytes in pieces; (each message read, each loop_read's result)."""
+    client = client_class(CallbackAPIVersion.VERSION2, protocol=V5, manual_ack=True)
+    read: list[tuple[object, ...]] = []
+    client.on_message = lambda _c, _u, m: read.append(
+        (m.topic, bytes(m.payload), m.qos, m.mid, getattr(m.properties, "CorrelationData", None))
+    )
+    arriving = _Arriving()
+    client._sock = BufferedSocket(arriving)
+    stream = b"".join(packets)
+    results = []
+    for start, end in zip([0, *cuts], [*cuts, len(stream)], strict=True):
+        arriving.readable += stream[start:end]
+        if client._sock is None:
+            break  # a malformed packet ended the connection
+        results.append(int(client.loop_read(1000)))
+    return read, results
+
+
+@settings(max_examples=200, deadline=None)
+@given(packets=st.lists(_PACKETS, min_size=1, max_size=12), data=st.data())
+def test_a_stream_in_any_pieces_reads_as_pahos_reader_reads_it(
+    packets: list[bytes], data: st.DataObject
+) -> None:
+    """Whole packets come straight from the buffer; the rest, and every error, as paho has it."""
+    size = len(b"".join(packets))
+    cuts = sorted(set(data.draw(st.lists(st.integers(1, max(1, size - 1)), max_size=6))))
+    lean = _read_stream(LeanClient, packets, [cut for cut in cuts if cut < size])
+    stock = _read_stream(_PahosReader, packets, [cut for cut in cuts if cut < size])
+    assert lean == stock
+
+
+def _recvs_to_read(client_class: type[LeanClient], packets: list[bytes]) -> int:
+    """How many ``recv`` calls the client's reader makes on the buffer to read ``packets``."""
+    client = client_class(CallbackAPIVersion.VERSION2, protocol=V5, manual_ack=True)
+    got: list[int] = []
+    client.on_message = lambda _c, _u, m: got.append(m.mid)
+    arriving = _Arriving()
+    arriving.readable += b"".join(packets)
+    buffered = BufferedSocket(arriving)
+    calls = 0
+    read = buffered.recv
+
+    def counted(size: int) -> bytes:
+        nonlocal calls
+        calls += 1
+        return read(size)
+
+    buffered.recv = counted  # type: ignore[method-assign]
+    client._sock = buffered  # type: ignore[assignment]
+    assert client.loop_read(100) == mqtt.MQTT_ERR_SUCCESS
+    assert got == list(range(1, len(packets) + 1))
+    return calls
+
+
+def test_packets_whole_in_the_buffer_are_taken_without_a_recv_for_each_piece() -> None:
+    packets = [
+        _frame(0x32, _publish_packet(V5, b"t", b"x" * 300, 1, n, None)) for n in range(1, 51)
+    ]
+    # The first packet fills the buffer through paho's reader (four pieces);
+    # the last call finds nothing more to read.
+    assert _recvs_to_read(LeanClient, packets) == 5
+    assert _recvs_to_read(_PahosReader, packets) == 4 * 50 + 1  # the control
