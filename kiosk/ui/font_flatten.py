@@ -95,7 +95,7 @@ def prepare(face: Path, cache_dir: Path) -> Prepared:
 
 
 def prepare_all(faces: Sequence[Path], cache_dir: Path) -> list[Prepared]:
-    """``prepare`` for each of ``faces``, flattening them side by side, one process a face.
+    """``prepare`` for each of ``faces``, flattening them side by side where there are cores.
 
     Flattening is fontTools' Python, one core's work for each face, so with
     a core for each the regular and the bold weights take as long as one
@@ -149,7 +149,7 @@ def _flatten_each(jobs: list[tuple[Path, Path]]) -> dict[Path, float]:
     for face, process in running:  # every one is waited for, even after a failure
         out, err = process.communicate()
         if process.returncode == 0:
-            seconds[face] = float(out)
+            seconds[face] = float(out.split()[-1])  # main's last line
         elif process.returncode == EXIT_NOT_A_FONT:
             errors.append(ValueError(err.strip()))
         elif process.returncode == EXIT_CANNOT_WRITE:
