@@ -52,3 +52,22 @@ def test_sqlite_text_is_sqlalchemys_own_format(instant: datetime, offset_minutes
     theirs = DateTime().dialect_impl(dialect).bind_processor(dialect)
     assert ours is not None and theirs is not None
     assert ours(value) == theirs(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def test_the_same_time_bound_again_gives_its_own_text() -> None:
+    """The bind keeps the text of its last two times, and never gives one time another's."""
+    bind = UtcDateTime().bind_processor(sqlite.dialect())
+    assert bind is not None
+    shanghai = timezone(timedelta(hours=8))
+    received = datetime(2026, 11, 29, 9, 30, 15, 123456, tzinfo=UTC)
+    kiosk_times = [datetime(2026, 11, 29, 17, 30, second, tzinfo=shanghai) for second in range(5)]
+    for kiosk_time in kiosk_times:  # a batch's rows: the kiosk's time, then the hub's
+        assert bind(kiosk_time) == f"2026-11-29 09:30:{kiosk_time.second:02d}.000000"
+        assert bind(received) == "2026-11-29 09:30:15.123456"
+    equal_but_other = datetime(2026, 11, 29, 17, 30, 15, 123456, tzinfo=shanghai)
+    assert equal_but_other == received and equal_but_other is not received
+    assert bind(equal_but_other) == "2026-11-29 09:30:15.123456"
+    assert bind(None) is None
+    assert bind(received) == "2026-11-29 09:30:15.123456"
+    with pytest.raises(ValueError, match="naive datetime"):
+        bind(datetime(2026, 11, 29, 12, 0))
