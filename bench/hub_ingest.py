@@ -54,7 +54,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.multiworker import admin_url, fresh_database
-from bench.stack import bare_client, cpu_s, start_hub
+from bench.stack import bare_client, cpu_s, run_queue_s, start_hub
 from lianxin.network import LocalNetwork
 from lianxin.processes import RoleProcess
 from lianxin.tally import tally
@@ -124,12 +124,18 @@ def _sink(kind: str) -> list[str]:
 
 
 def measured_ingest(hub: RoleProcess, port: int, loads: list[tuple[str, Path]]) -> dict[str, Any]:
-    """``hub_ingest``, plus the hub's CPU per check-in (steadier on a shared machine)."""
+    """``hub_ingest``, plus the hub's CPU per check-in (steadier on a shared machine).
+
+    And how long the hub's threads waited for a CPU, as a share of the
+    round: what the other processes on the machine took from it.
+    """
     assert hub.popen is not None
-    before = cpu_s(hub.popen.pid)
+    pid = hub.popen.pid
+    before, waited_before = cpu_s(pid), run_queue_s(pid)
     figures = hub_ingest(port, loads)
-    used = cpu_s(hub.popen.pid) - before
+    used, waited = cpu_s(pid) - before, run_queue_s(pid) - waited_before
     figures["hub_cpu_us_per_message"] = round(used / max(1, figures["messages"]) * 1e6, 1)
+    figures["hub_waiting_for_cpu"] = round(waited / max(1e-9, figures["seconds"]), 2)
     return figures
 
 

@@ -128,6 +128,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
     # The median of each round's ratio to the fan-in just before it (bench/hub_ingest.py).
     figures["hub_ingest_ratio"] = ingest.get("hub_sqlite", {}).get("ratio")
     figures["hub_cpu_us_per_check_in"] = ingest.get("hub_sqlite", {}).get("hub_cpu_us_per_message")
+    figures["hub_waiting_for_cpu"] = ingest.get("hub_sqlite", {}).get("hub_waiting_for_cpu")
     figures["hub_ingest_pg_per_s"] = (ingest.get("hub_pg") or {}).get("per_s")
     figures["hub_ingest_pg_fresh_per_s"] = ((ingest.get("hub_pg") or {}).get("fresh") or {}).get(
         "per_s"
@@ -222,6 +223,12 @@ def table(f: dict[str, float | None], rounds: list[float]) -> str:
         ("raw fan-in, stock paho (/s)", f["fanin_paho_per_s"], "for scale", ""),
         ("raw fan-in, mosquitto_sub (C) (/s)", f["fanin_c_per_s"], "for scale", ""),
         ("hub CPU per check-in (µs)", f["hub_cpu_us_per_check_in"], "", ""),
+        (
+            "hub ingest: the hub's threads waiting for a CPU (share of the round)",
+            f["hub_waiting_for_cpu"],
+            "",
+            "",
+        ),
         ("drain of 100,000 scans (s)", f["drain_100k_s"], "< 30", ""),
         ("drain rate (/s)", f["drain_per_s"], "> 3,333", ""),
         ("drain memory peak, kiosk (MB)", f["drain_kiosk_peak_mb"], "flat", ""),

@@ -102,6 +102,30 @@ def proc_mb(pid: int, name: str, field: str) -> float:
     return 0.0
 
 
+def run_queue_s(pid: int) -> float:
+    """Seconds a live process's threads have spent runnable but waiting for a CPU.
+
+    The kernel's per-thread scheduler statistics (``/proc/PID/task/TID/schedstat``:
+    time on a CPU, time on the run queue, in ns). A process that wanted a
+    CPU and did not get one was slowed by the machine, not by its own code:
+    on two vCPUs shared with the broker and the load's publishers, the
+    hub's thread waited for one 40-50 % of a round's first second
+    (docs/performance.md, fifteenth round). 0 when the process is gone or
+    the kernel keeps no such statistics.
+    """
+    waited = 0
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            waited += int((task / "schedstat").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # a thread that ended meanwhile
+    return waited / 1e9
+
+
 def cpu_s(pid: int) -> float:
     """CPU seconds (user + system) a live process has used; 0 when it is gone."""
     try:
