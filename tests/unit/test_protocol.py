@@ -95,6 +95,26 @@ def test_topic_with_wildcards_or_bad_names_is_refused() -> None:
         assert isinstance(parse_request_topic(topic), ProtocolError)
 
 
+def test_a_topic_parses_the_same_every_time_past_the_kept_ones() -> None:
+    """Valid topics are kept once parsed, a refused one stays refused, a full store starts over."""
+    from protocol import topics  # noqa: PLC0415 - its store, to fill it past its bound
+
+    bad = "lianxin/v1/st/ST 1/k/k1/req/check_in"
+    for _ in range(2):
+        assert isinstance(parse_request_topic(bad), ProtocolError)
+        parsed = parse_request_topic(request_topic("st07", "k3", "check_in"))
+        assert parsed == topics.RequestTopic("st07", "k3", "check_in")
+    assert bad not in topics._PARSED
+    for n in range(topics._PARSED_MAX + 10):
+        assert parse_request_topic(request_topic("st01", f"k{n}", "check_in")) == (
+            topics.RequestTopic("st01", f"k{n}", "check_in")
+        )
+    assert len(topics._PARSED) <= topics._PARSED_MAX
+    assert parse_request_topic(request_topic("st07", "k3", "booking_create")) == (
+        topics.RequestTopic("st07", "k3", "booking_create")
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2048))
 def test_arbitrary_bytes_never_raise(payload: bytes) -> None:
