@@ -37,7 +37,7 @@ from hub.domain.check_in import record_check_ins
 from hub.fast_sql import FastStatement, execute_plain
 from hub.models import InboxEntry, SyncEvent
 from hub.wording import message_for
-from protocol.codec import encode
+from protocol.codec import encode, encode_reply
 from protocol.messages import CheckInRequest, MessageType, Request
 from protocol.replies import JsonScalar, Reply, ReplyStatus
 
@@ -76,16 +76,26 @@ def utc_now() -> datetime:
 class Accepted:
     """The answer to a request, durable (committed) by the time it is returned.
 
-    ``encoded`` is the reply as sent on the wire when the inbox already made
-    it (the stored ``reply_json``), so the worker need not encode it again.
+    It holds the reply as sent on the wire (``payload``), with its status
+    and code for the worker's count and log. The inbox writes a fresh
+    reply's bytes straight from its fields (``answer``), without a
+    ``Reply`` model on the way; ``reply`` reads one back for whoever needs
+    it.
     """
 
-    reply: Reply
+    status: ReplyStatus
+    code: str
     duplicate: bool
-    encoded: bytes | None = None
+    payload: bytes
 
-    def payload(self) -> bytes:
-        return self.encoded if self.encoded is not None else encode(self.reply)
+    @classmethod
+    def of(cls, reply: Reply, *, duplicate: bool) -> Accepted:
+        return cls(reply.status, reply.code, duplicate, encode(reply))
+
+    @property
+    def reply(self) -> Reply:
+        """The reply as a model, read back from ``payload``."""
+        return Reply.model_validate_json(self.payload)
 
 
 @dataclass(frozen=True)
@@ -210,7 +220,7 @@ class Inbox:
         """Apply ``request`` once; durable (committed) when this returns."""
         stored = self._stored_reply(request)
         if stored is not None:
-            return Accepted(stored, duplicate=stored.duplicate)
+            return Accepted.of(stored, duplicate=stored.duplicate)
         received_at = self._clock()
         self._note_clock_skew(request, received_at)
         try:
@@ -230,19 +240,21 @@ class Inbox:
                 session.add(entry)
                 session.flush()  # claims the id now: a concurrent twin fails here
                 outcome = decide(session, request, received_at)
-                reply = reply_to(request, outcome.status, outcome.code, received_at, outcome.result)
+                accepted = answer(
+                    request, outcome.status, outcome.code, received_at, outcome.result
+                )
                 entry.status = outcome.status.value
                 entry.code = outcome.code
-                entry.reply_json = encode(reply).decode("utf-8")
+                entry.reply_json = accepted.payload.decode("utf-8")
                 if outcome.status == ReplyStatus.OK:
-                    session.add(sync_event_for(request, reply))
+                    session.add(sync_event_for(request, received_at, outcome.result))
         except IntegrityError:
             # Another worker (or an earlier attempt) committed the same id first.
             stored = self._stored_reply(request)
             if stored is None:
                 raise
-            return Accepted(stored, duplicate=stored.duplicate)
-        return Accepted(reply, duplicate=False)
+            return Accepted.of(stored, duplicate=stored.duplicate)
+        return accepted
 
     def accept_batch(self, requests: Sequence[Request]) -> list[Answer]:
         """Apply each request once, all in one transaction; durable when this returns.
@@ -333,7 +345,7 @@ class Inbox:
         stored = self._stored_reply(request)
         if stored is None:
             return Failed(RuntimeError(f"request {request.id} was refused by a constraint"))
-        return Accepted(stored, duplicate=stored.duplicate)
+        return Accepted.of(stored, duplicate=stored.duplicate)
 
     def _stored_reply(self, request: Request) -> Reply | None:
         with self._sessions() as session:
@@ -357,11 +369,9 @@ class Inbox:
                     "request_id": request.id,
                 },
             )
-            return Accepted(
-                reply_to(request, ReplyStatus.ERROR, "id_conflict", self._clock()), duplicate=False
-            )
+            return answer(request, ReplyStatus.ERROR, "id_conflict", self._clock())
         original = Reply.model_validate_json(reply_json)
-        return Accepted(original.model_copy(update={"duplicate": True}), duplicate=True)
+        return Accepted.of(original.model_copy(update={"duplicate": True}), duplicate=True)
 
     def _note_clock_skew(self, request: Request, received_at: datetime) -> None:
         skew = request.kiosk_time - received_at
@@ -503,27 +513,33 @@ def _apply_check_ins(
 
 
 def _answered(request: Request, outcome: Outcome, received_at: datetime) -> _Applied:
-    reply = reply_to(request, outcome.status, outcome.code, received_at, outcome.result)
-    encoded = encode(reply)
-    event = sync_event_row(request, reply) if outcome.status == ReplyStatus.OK else None
+    accepted = answer(request, outcome.status, outcome.code, received_at, outcome.result)
+    event = (
+        sync_event_row(request, received_at, outcome.result)
+        if outcome.status == ReplyStatus.OK
+        else None
+    )
     return _Applied(
-        Accepted(reply, duplicate=False, encoded=encoded),
-        {"rid": request.id, "st": outcome.status.value, "cd": outcome.code, "rj": encoded.decode()},
+        accepted,
+        {
+            "rid": request.id,
+            "st": outcome.status.value,
+            "cd": outcome.code,
+            "rj": accepted.payload.decode(),
+        },
         event,
     )
 
 
-def reply_to(
+def answer(
     request: Request,
     status: ReplyStatus,
     code: str,
     hub_time: datetime,
     result: dict[str, JsonScalar] | None = None,
-) -> Reply:
-    """The reply to ``request``, its message in the language the kiosk asked for."""
-    return Reply(
-        v=1,
-        type="reply",
+) -> Accepted:
+    """A fresh answer to ``request``, its message in the language the kiosk asked for."""
+    payload = encode_reply(
         request_id=request.id,
         request_type=request.type.value,
         station=request.station,
@@ -534,18 +550,23 @@ def reply_to(
         hub_time=hub_time,
         result=result or {},
     )
+    return Accepted(status, code, False, payload)
 
 
-def sync_event_for(request: Request, reply: Reply) -> SyncEvent:
+def sync_event_for(
+    request: Request, hub_time: datetime, result: dict[str, JsonScalar] | None
+) -> SyncEvent:
     """The record central gets for a stored request: what was asked and decided.
 
     The event id is the request id, so central's dedupe and the hub's inbox
     agree on what "the same record" means.
     """
-    return SyncEvent(**sync_event_row(request, reply))
+    return SyncEvent(**sync_event_row(request, hub_time, result))
 
 
-def sync_event_row(request: Request, reply: Reply) -> dict[str, Any]:
+def sync_event_row(
+    request: Request, hub_time: datetime, result: dict[str, JsonScalar] | None
+) -> dict[str, Any]:
     """``sync_event_for`` as a row for a Core insert (no ORM object per event).
 
     The record is serialised by pydantic's JSON serialiser (compact, in
@@ -560,15 +581,15 @@ def sync_event_row(request: Request, reply: Reply) -> dict[str, Any]:
         "kiosk": request.kiosk,
         "seq": request.seq,
         "kiosk_time": request.kiosk_time,
-        "hub_time": reply.hub_time,
+        "hub_time": hub_time,
         "body": request.body,
-        "result": reply.result,
+        "result": result or {},
     }
     return {
         "event_id": request.id,
         "kind": request.type.value,
         "station": request.station,
         "payload_json": to_json(record).decode("utf-8"),
-        "created_at": reply.hub_time,
+        "created_at": hub_time,
         "attempts": 0,
     }

@@ -391,19 +391,17 @@ class HubWorker:
         outcome = (
             "duplicate"
             if accepted.duplicate
-            else (
-                "stored" if accepted.reply.status == ReplyStatus.OK else accepted.reply.status.value
-            )
+            else ("stored" if accepted.status == ReplyStatus.OK else accepted.status.value)
         )
         self._publish_reply(
             client,
             reply_topic(request.station, request.kiosk),
-            accepted.payload(),
+            accepted.payload,
             item.correlation,
             request.id,
         )
         self._metrics.inc(REQUESTS, outcome=outcome)
-        answered.note(request, outcome, accepted.reply.code)
+        answered.note(request, outcome, accepted.code)
 
     def _failed(self, request: Request, failed: Failed) -> None:
         # No reply: the kiosk keeps the request and resends it.

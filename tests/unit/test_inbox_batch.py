@@ -11,11 +11,10 @@ from sqlalchemy import Engine, event, func, select
 import hub.inbox
 from hub.db import make_engine, migrate, session_factory
 from hub.inbox import Accepted, Failed, Inbox
-from hub.inbox import reply_to as real_reply_to
+from hub.inbox import answer as real_answer
 from hub.models import CheckIn, InboxEntry, SyncEvent
 from protocol.codec import decode_request
 from protocol.messages import CheckInRequest, Request
-from protocol.replies import Reply
 from tests.system import envelopes
 
 
@@ -113,12 +112,12 @@ def test_poisoned_request_falls_back_one_by_one_and_blocks_no_other(
     requests = [_request(card=f"00000000{n:02X}") for n in range(4)]
     poisoned = requests[2].id
 
-    def reply_to(request: Request, *args: Any) -> Reply:
+    def answer(request: Request, *args: Any) -> Accepted:
         if request.id == poisoned:
             raise RuntimeError("a handler bug")
-        return real_reply_to(request, *args)
+        return real_answer(request, *args)
 
-    monkeypatch.setattr(hub.inbox, "reply_to", reply_to)
+    monkeypatch.setattr(hub.inbox, "answer", answer)
     answers = Inbox(session_factory(engine)).accept_batch(requests)
 
     assert isinstance(answers[2], Failed) and "handler bug" in str(answers[2].error)
