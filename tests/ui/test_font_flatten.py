@@ -2,7 +2,7 @@
 
 The font here is a small cut of the real Simplified Chinese face (a few
 dozen glyphs, its subroutines kept), so flattening takes milliseconds; the
-full faces take ~25 s each and are what ``make bench`` measures.
+full faces take half a minute to a minute each and are what ``make bench`` measures.
 """
 
 from __future__ import annotations
