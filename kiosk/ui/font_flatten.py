@@ -38,7 +38,7 @@ EXIT_CANNOT_WRITE = 3
 
 @dataclass(frozen=True)
 class Prepared:
-    """What ``prepare`` did for one face: ``flat`` is None for TrueType outlines."""
+    """What ``prepare_all`` did for one face: ``flat`` is None for TrueType outlines."""
 
     face: Path
     flat: Path | None
@@ -88,17 +88,12 @@ def flatten(face: Path, target: Path) -> None:
         font.save(out)
 
 
-def prepare(face: Path, cache_dir: Path) -> Prepared:
-    """Make the flat copy of ``face`` in ``cache_dir`` unless it is there or not needed."""
-    (done,) = prepare_all([face], cache_dir)
-    return done
-
-
 def prepare_all(faces: Sequence[Path], cache_dir: Path) -> list[Prepared]:
-    """``prepare`` for each of ``faces``, flattening them side by side where there are cores.
+    """Make the flat copy of each of ``faces`` in ``cache_dir`` unless it is there or not needed.
 
-    Flattening is fontTools' Python, one core's work for each face, so with
-    a core for each the regular and the bold weights take as long as one
+    Flattening is fontTools' Python, one core's work for each face, so the
+    faces are flattened side by side where there are the cores: with a core
+    for each, the regular and the bold weights take as long as one
     (~430 MB each while it runs). Raises ``OSError`` or ``ValueError`` as
     ``flatten`` does; the copies already made stay, as they are whole.
     """

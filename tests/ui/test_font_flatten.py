@@ -21,7 +21,7 @@ from fontTools.ttLib import TTFont
 from kivy import kivy_data_dir
 
 from kiosk.ui import font_flatten
-from kiosk.ui.font_flatten import drawn_face, flat_copy_path, flatten, prepare, prepare_all
+from kiosk.ui.font_flatten import drawn_face, flat_copy_path, flatten, prepare_all
 from kiosk.ui.fonts import find_cjk_font, kiosk_fonts, prepare_kiosk_fonts
 from tests.ui.kivy_process import DRAW, run_kivy
 
@@ -119,7 +119,7 @@ def test_the_kiosk_draws_with_the_flat_copy_once_the_fonts_are_prepared(
     assert done.face == small_face and done.flat is not None and done.flat.parent == cache
     assert kiosk_fonts(cache, override=str(small_face)).regular == done.flat
 
-    again = prepare(small_face, cache)
+    (again,) = prepare_all([small_face], cache)
     assert (again.flat, again.seconds) == (done.flat, 0.0), "a prepared cache is not redone"
 
 
@@ -130,11 +130,11 @@ def test_a_changed_font_gets_a_new_flat_copy_and_the_old_one_goes(
     font.parent.mkdir()
     font.write_bytes(small_face.read_bytes())
     cache = tmp_path / "cache"
-    first = prepare(font, cache).flat
+    first = prepare_all([font], cache)[0].flat
     stat = font.stat()
     os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a font package upgrade
     assert drawn_face(font, cache) == font, "the old copy is not drawn with"
-    second = prepare(font, cache).flat
+    second = prepare_all([font], cache)[0].flat
     assert second is not None and second != first
     assert sorted(cache.iterdir()) == [second]
 
@@ -149,7 +149,7 @@ def test_a_truetype_font_has_nothing_to_flatten(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level("INFO")
-    done = prepare(ROBOTO, tmp_path / "cache")
+    (done,) = prepare_all([ROBOTO], tmp_path / "cache")
     assert (done.flat, done.seconds) == (None, 0.0)
     assert drawn_face(ROBOTO, tmp_path / "cache") == ROBOTO
     assert not any(getattr(r, "event", "") == "font_not_flattened" for r in caplog.records)
@@ -204,7 +204,7 @@ def test_a_damaged_weight_beside_a_good_one_is_refused_with_its_name(
     assert [p.name for p in cache.iterdir()] == [flat_copy_path(small_face, cache).name], (
         "the good weight's copy is whole and kept; nothing of the damaged one"
     )
-    again = prepare(small_face, cache)
+    (again,) = prepare_all([small_face], cache)
     assert again.seconds == 0.0, "the kept copy counts as prepared"
 
 
