@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+import hub.inbox
+from hub.decisions import Outcome
 from hub.domain.check_in import _visits_this_year
 from hub.domain.models import Booking
-from hub.domain.records import Attendance
-from hub.inbox import Accepted
-from hub.models import CheckIn
+from hub.domain.records import Attendance, Signup
+from hub.inbox import Accepted, Failed
+from hub.models import CheckIn, InboxEntry
 from protocol.messages import Request
 from tests.domain.harness import Domain, local
 
@@ -150,3 +156,39 @@ def test_counting_visits_on_postgresql_stays_a_lookup_as_the_year_fills(
     assert counts == {("rfid_em4100", card): 1 for card in regulars}
     # Reading the table would read every one of the 10,010 check-ins stored.
     assert busy < quiet + 200, (quiet, busy)
+
+
+def test_a_request_a_constraint_refuses_takes_back_only_its_own_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a mixed batch each other request is decided in a savepoint of its own.
+
+    Its claim on the request id is written first, then its decision; when
+    a constraint refuses the decision, the savepoint takes back the claim
+    and whatever the decision wrote, and nothing of the requests around it.
+    """
+    domain = _centre(tmp_path / "a")
+    requests: list[Request] = [
+        domain.check_in_request("BBBBBBBBBB"),
+        domain.sign_up_request("CCCCCCCCCC"),
+        domain.check_in_request("DDDDDDDDDD"),
+    ]
+    refused = requests[1].id
+    real_decide = hub.inbox.decide
+
+    def decide(session: Session, request: Request, now: datetime) -> Outcome:
+        outcome = real_decide(session, request, now)
+        if request.id == refused:  # the sign-up is written; then a constraint says no
+            session.flush()
+            raise IntegrityError("INSERT INTO signups", None, Exception("UNIQUE constraint"))
+        return outcome
+
+    monkeypatch.setattr(hub.inbox, "decide", decide)
+    answers = domain.inbox.accept_batch(requests)
+
+    assert isinstance(answers[1], Failed) and "refused by a constraint" in str(answers[1].error)
+    assert [isinstance(answers[i], Accepted) for i in (0, 2)] == [True, True]
+    stored = {entry.request_id for entry in domain.rows(InboxEntry)}
+    assert refused not in stored and {requests[0].id, requests[2].id} <= stored
+    assert domain.count(Signup) == 0
+    assert domain.count(CheckIn) == 2
