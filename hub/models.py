@@ -104,8 +104,6 @@ class InboxEntry(Base):
     code: Mapped[str] = mapped_column(String(40))
     reply_json: Mapped[str] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_inbox_kiosk_seq", "station", "kiosk", "seq"),)
-
 
 class CheckIn(Base):
     """A person checked in at a station. Times in UTC; ``received_at`` rules."""
