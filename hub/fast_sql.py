@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Select, UpdateBase
@@ -93,6 +94,8 @@ class _Compiled:
                 fixed = process(bind.effective_value) if process else bind.effective_value
             self.slots.append(_Slot(name, process, bool(bind.expanding), fixed))
         self.one_row = _ONE_ROW.search(self.sql)
+        # One parameter row of an executemany (no ``IN`` lists there).
+        self.row: Callable[[Mapping[str, Any]], list[Any]] = _row_maker(self.slots)
 
     def bind(self, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
         """The SQL with its ``IN`` lists written out, and the values in order."""
@@ -112,16 +115,41 @@ class _Compiled:
                 values.append(value)
         return sql, values
 
-    def row(self, params: Mapping[str, Any]) -> list[Any]:
-        """One parameter row of an executemany (no ``IN`` lists there)."""
-        return [
-            slot.fixed
-            if slot.fixed is not _GIVEN
-            else slot.process(params[slot.name])
-            if slot.process is not None
-            else params[slot.name]
-            for slot in self.slots
-        ]
+
+def _row_maker(slots: Sequence[_Slot]) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """A function from a parameter mapping to the values of ``slots``, in order.
+
+    A row is made four times a check-in. Where every slot is a parameter
+    the caller gives, the values are taken together (``itemgetter``) and
+    only those that need it converted: asking each slot what it is cost
+    1.6 times as much, 2.1 against 1.3 µs for a check-in's four rows
+    (docs/performance.md, sixteenth round).
+    """
+    if any(slot.fixed is not _GIVEN or slot.expanding for slot in slots) or len(slots) < 2:
+
+        def by_slot(params: Mapping[str, Any]) -> list[Any]:
+            return [
+                slot.fixed
+                if slot.fixed is not _GIVEN
+                else slot.process(params[slot.name])
+                if slot.process is not None
+                else params[slot.name]
+                for slot in slots
+            ]
+
+        return by_slot
+    take = itemgetter(*(slot.name for slot in slots))
+    conversions = [
+        (index, slot.process) for index, slot in enumerate(slots) if slot.process is not None
+    ]
+
+    def by_name(params: Mapping[str, Any]) -> list[Any]:
+        values = list(take(params))
+        for index, process in conversions:
+            values[index] = process(values[index])
+        return values
+
+    return by_name
 
 
 class FastStatement:

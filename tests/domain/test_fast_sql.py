@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     create_engine,
+    delete,
     func,
     insert,
     select,
@@ -177,6 +178,23 @@ def test_an_update_of_many_rows(sessions: sessionmaker[Session]) -> None:
         "C00002": "two",
         "C00007": "seven",
     }
+
+
+def test_rows_with_a_literal_or_a_single_parameter(sessions: sessionmaker[Session]) -> None:
+    """Rows are made two ways (hub.fast_sql._row_maker): each must bind what SQLAlchemy binds."""
+    mark_rfid = FastStatement(
+        update(VISITS)
+        .where(VISITS.c.kind == "rfid", VISITS.c.card == bindparam("c"))
+        .values(note=bindparam("n"))
+    )
+    forget = FastStatement(delete(VISITS).where(VISITS.c.card == bindparam("c")))
+    with sessions.begin() as session:
+        INSERT.many(session, _rows(4) + _rows(2, kind="id", start=10))
+        mark_rfid.many(session, [{"c": "C00001", "n": "one"}, {"c": "C00010", "n": "ten"}])
+        forget.many(session, [{"c": "C00002"}, {"c": "C00011"}])
+    with sessions() as session:
+        notes = dict(session.execute(select(VISITS.c.card, VISITS.c.note)).all())
+    assert notes == {"C00000": "", "C00001": "one", "C00003": "", "C00010": ""}
 
 
 def test_a_savepoint_rolled_back_takes_its_fast_writes_with_it(
