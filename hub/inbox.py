@@ -218,9 +218,9 @@ class Inbox:
 
     def accept(self, request: Request) -> Accepted:
         """Apply ``request`` once; durable (committed) when this returns."""
-        stored = self._stored_reply(request)
+        stored = self._stored_answer(request)
         if stored is not None:
-            return Accepted.of(stored, duplicate=stored.duplicate)
+            return stored
         received_at = self._clock()
         self._note_clock_skew(request, received_at)
         try:
@@ -250,10 +250,10 @@ class Inbox:
                     session.add(sync_event_for(request, received_at, outcome.result))
         except IntegrityError:
             # Another worker (or an earlier attempt) committed the same id first.
-            stored = self._stored_reply(request)
+            stored = self._stored_answer(request)
             if stored is None:
                 raise
-            return Accepted.of(stored, duplicate=stored.duplicate)
+            return stored
         return accepted
 
     def accept_batch(self, requests: Sequence[Request]) -> list[Answer]:
@@ -342,17 +342,18 @@ class Inbox:
         ]
 
     def _answer_from_store(self, request: Request) -> Answer:
-        stored = self._stored_reply(request)
+        stored = self._stored_answer(request)
         if stored is None:
             return Failed(RuntimeError(f"request {request.id} was refused by a constraint"))
-        return Accepted.of(stored, duplicate=stored.duplicate)
+        return stored
 
-    def _stored_reply(self, request: Request) -> Reply | None:
+    def _stored_answer(self, request: Request) -> Accepted | None:
+        """The answer to a copy of ``request`` if it is stored (``_answer_stored``); else None."""
         with self._sessions() as session:
             entry = session.get(InboxEntry, request.id)
             if entry is None:
                 return None
-            return self._answer_stored(request, entry.station, entry.kiosk, entry.reply_json).reply
+            return self._answer_stored(request, entry.station, entry.kiosk, entry.reply_json)
 
     def _answer_stored(
         self, request: Request, station: str, kiosk: str, reply_json: str
