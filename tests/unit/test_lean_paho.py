@@ -25,7 +25,8 @@ V311 = MQTTProtocolVersion.MQTTv311
 
 def test_the_paho_methods_it_replaces_still_exist() -> None:
     replaced = ("_handle_publish", "_handle_pubackcomp", "_update_inflight", "_send_puback")
-    for name in (*replaced, "_packet_read", "_packet_handle", "_loop_rc_handle"):
+    used = ("_packet_read", "_packet_handle", "_loop_rc_handle", "_mid_generate", "_packet_queue")
+    for name in (*replaced, *used):
         assert callable(getattr(mqtt.Client, name, None)), name
     client = mqtt.Client(CallbackAPIVersion.VERSION2)
     for name in (
@@ -35,6 +36,8 @@ def test_the_paho_methods_it_replaces_still_exist() -> None:
         "_out_message_mutex",
         "_msgtime_mutex",
         "_last_bytes_received",
+        "_max_queued_messages",
+        "_max_inflight_messages",
     ):
         assert hasattr(client, name), name
 
@@ -123,6 +126,85 @@ def test_any_bytes_fail_or_succeed_as_they_do_in_paho(
         assert isinstance(lean, mqtt.MQTTMessage)
         assert lean._topic == stock._topic
         assert (lean.payload, lean.qos, lean.mid) == (stock.payload, stock.qos, stock.mid)
+
+
+class _Wire:
+    """A socket that takes every byte it is given."""
+
+    def __init__(self) -> None:
+        self.sent = bytearray()
+
+    def send(self, data: bytes) -> int:
+        self.sent += data
+        return len(data)
+
+    def close(self) -> None:
+        """paho closes its socket when the client is collected."""
+
+
+def _publish_all(
+    client_class: type[mqtt.Client],
+    protocol: MQTTProtocolVersion,
+    publishes: list[tuple[str, object, int, bool]],
+    in_flight: int,
+    queued: int,
+) -> tuple[bytes, list[object], list[tuple[object, ...]], int]:
+    """What a client writes and keeps for ``publishes``: bytes, answers, stored messages."""
+    client = client_class(CallbackAPIVersion.VERSION2, protocol=protocol)
+    client.max_inflight_messages_set(in_flight)
+    client.max_queued_messages_set(queued)
+    wire = _Wire()
+    client._sock = wire  # type: ignore[assignment]
+    answers: list[object] = []
+    for topic, payload, qos, retain in publishes:
+        try:
+            info = client.publish(topic, payload, qos=qos, retain=retain)  # type: ignore[arg-type]
+        except ValueError as error:
+            answers.append(str(error))
+        else:
+            answers.append((info.mid, info.rc, info._published))
+    stored: list[tuple[object, ...]] = [
+        (mid, m.topic, m.payload, m.qos, m.retain, m.dup, m.state, m.properties, m.info.mid)
+        for mid, m in client._out_messages.items()
+    ]
+    return bytes(wire.sent), answers, stored, client._inflight_messages
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    protocol=st.sampled_from([V5, V311]),
+    publishes=st.lists(
+        st.tuples(
+            st.text(max_size=40) | st.sampled_from(["lianxin/v1/st/s1/k/k1/reply", "a/+", "#"]),
+            st.binary(max_size=300)
+            | st.binary(min_size=16_380, max_size=16_400)
+            | st.sampled_from(["text", None, 7]),
+            st.sampled_from([0, 1, 1, 1, 2]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    in_flight=st.sampled_from([0, 1, 3]),
+    queued=st.sampled_from([0, 2, 10]),
+)
+def test_a_publish_writes_and_keeps_what_paho_does(
+    protocol: MQTTProtocolVersion,
+    publishes: list[tuple[str, object, int, bool]],
+    in_flight: int,
+    queued: int,
+) -> None:
+    """The plain QoS 1 publish built by LeanClient, and every other kind it hands to paho."""
+    lean = _publish_all(LeanClient, protocol, publishes, in_flight, queued)
+    stock = _publish_all(mqtt.Client, protocol, publishes, in_flight, queued)
+    assert lean == stock
+
+
+def test_a_publish_while_disconnected_is_kept_as_paho_keeps_it() -> None:
+    client = LeanClient(CallbackAPIVersion.VERSION2, protocol=V5)
+    info = client.publish("offline/1", b"kept", qos=1)
+    assert info.rc == mqtt.MQTT_ERR_NO_CONN
+    assert client._out_messages[info.mid].state == mqtt.mqtt_ms_publish  # sent on reconnect
 
 
 @contextlib.contextmanager
