@@ -35,8 +35,8 @@ caller, builds the packet a byte at a time and works out debug-log
 arguments with no logger. A QoS 1 publish of bytes, not retained, without
 properties, on a connected client (every reply of the hub's and every
 request of a kiosk's) is built here, with the same state paho keeps (the
-message stored for a resend, counted in flight): 3.8 µs to a reply
-queued, against paho's 4.8; most of what is left is that stored message
+message stored for a resend, counted in flight): 4.0 µs to a reply
+queued, against paho's 4.85; most of what is left is that stored message
 (its lock and condition). Any other publish is paho's.
 
 The methods it overrides are paho 2.2's private ones;
@@ -66,7 +66,6 @@ _PUBLISH = PacketTypes.PUBLISH << 4
 _PUBLISH_QOS1 = _PUBLISH | 0x02
 # MQTT's largest remaining length (four length bytes).
 _MAX_REMAINING = 268_435_455
-_PUBLISH_QOS1_BYTE = bytes((_PUBLISH_QOS1,))
 _DISCONNECT = PacketTypes.DISCONNECT << 4
 # Packets joined into one send at most.
 _WRITE_RUN = 256
@@ -143,17 +142,14 @@ class LeanClient(BufferedReadClient):
                 return info
             self._inflight_messages += 1
             message.state = mqtt.mqtt_ms_wait_for_puback
-            packet = b"".join(
-                (
-                    _PUBLISH_QOS1_BYTE,
-                    _remaining_length(size),
-                    len(topic_bytes).to_bytes(2, "big"),
-                    topic_bytes,
-                    mid.to_bytes(2, "big"),
-                    b"\x00" if self._protocol == MQTTProtocolVersion.MQTTv5 else b"",
-                    payload,
-                )
-            )
+            packet = bytearray((_PUBLISH_QOS1,))
+            self._pack_remaining_length(packet, size)
+            packet += len(topic_bytes).to_bytes(2, "big")
+            packet += topic_bytes
+            packet += mid.to_bytes(2, "big")
+            if self._protocol == MQTTProtocolVersion.MQTTv5:
+                packet.append(0)  # no properties
+            packet += payload
             info.rc = self._packet_queue(_PUBLISH_QOS1, packet, mid, 1, info)
             return info
 
@@ -362,16 +358,3 @@ class LeanClient(BufferedReadClient):
                 queue.extendleft(reversed(run[index:]))
                 return _SUCCESS
         return self._packet_write() if queue else _SUCCESS
-
-
-def _remaining_length(length: int) -> bytes:
-    """MQTT's variable-length encoding of a packet's remaining length."""
-    if length < 0x80:
-        return bytes((length,))
-    if length < 0x4000:  # a reply or a request: two bytes
-        return bytes(((length & 0x7F) | 0x80, length >> 7))
-    out = bytearray()
-    while length:
-        byte, length = length & 0x7F, length >> 7
-        out.append(byte | 0x80 if length else byte)
-    return bytes(out)

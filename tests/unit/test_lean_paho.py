@@ -25,7 +25,14 @@ V311 = MQTTProtocolVersion.MQTTv311
 
 def test_the_paho_methods_it_replaces_still_exist() -> None:
     replaced = ("_handle_publish", "_handle_pubackcomp", "_update_inflight", "_send_puback")
-    used = ("_packet_read", "_packet_handle", "_loop_rc_handle", "_mid_generate", "_packet_queue")
+    used = (
+        "_packet_read",
+        "_packet_handle",
+        "_loop_rc_handle",
+        "_mid_generate",
+        "_packet_queue",
+        "_pack_remaining_length",
+    )
     for name in (*replaced, *used):
         assert callable(getattr(mqtt.Client, name, None)), name
     client = mqtt.Client(CallbackAPIVersion.VERSION2)
