@@ -192,6 +192,13 @@ def _tap(root: KioskRoot, kid: str) -> dict[str, Any]:
         scroller.scroll_to(target, padding=10, animate=False)
 
     def press(_dt: float) -> None:
+        if Clock.frames <= root.built_frame:
+            # Widgets put in this frame are laid out only at its end: a press
+            # now would land where a new button sits before layout (the
+            # window's corner, another button). A finger only meets what is
+            # drawn, so press in the next frame.
+            Clock.schedule_once(press, 0)
+            return
         # Looked up again: the header (clock, status) may have been rebuilt
         # since, and a press on the old, detached button would hit nothing.
         button = _find(root, kid) or target

@@ -48,6 +48,10 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         self.status = Status()
         self.rendered_at = 0.0  # monotonic time of the last render (tests, bench)
         self.rendered_version = -1
+        # The Clock frame that last put new widgets in: Kivy lays them out at
+        # that frame's end, so until a later frame their places are not set
+        # (kiosk/ui/control.py presses a button only after).
+        self.built_frame = -1
         self._shown = ""
         self._local: dict[str, str] = {}  # Ctx.local: reset when the screen changes
         self._local_screen: Screen | None = None
@@ -69,6 +73,7 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         self.add_widget(self._bottom)
         self.rendered_version = view.version
         self.rendered_at = time.monotonic()
+        self.built_frame = Clock.frames
 
     def update_status(self, status: Status) -> None:
         """Refresh the header clock and the status bar; the screen (and its input) stays."""
@@ -83,6 +88,7 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         self.remove_widget(self._bottom)
         self.add_widget(bottom, index=0)
         self._top, self._bottom = top, bottom
+        self.built_frame = Clock.frames
 
     def _resized(self, _root: Widget, size: list[float]) -> None:
         width, height = round(size[0]), round(size[1])
