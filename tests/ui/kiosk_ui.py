@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -124,19 +125,27 @@ class KioskUI:
         self.command(cmd="tap", kid=kid)
 
     def wait_screen(self, screen: str, timeout: float = 20) -> dict[str, Any]:
+        return self.wait_state(lambda state: state["screen"] == screen, f"screen {screen}", timeout)
+
+    def wait_state(
+        self, accept: Callable[[dict[str, Any]], bool], what: str, timeout: float = 20
+    ) -> dict[str, Any]:
+        """The first state ``accept`` takes, drawn; at the deadline, say what was shown instead."""
         last: dict[str, Any] = {}
 
         def shown() -> dict[str, Any] | None:
             state = self.state()
             last.update(state)
             rendered = state["rendered_version"] == state["version"]
-            return state if state["screen"] == screen and rendered else None
+            return state if rendered and accept(state) else None
 
         try:
-            return wait_until(shown, timeout, f"screen {screen}")
+            return wait_until(shown, timeout, what)
         except AssertionError as exc:
+            seen = {key: last.get(key) for key in ("screen", "lang", "large_text", "version")}
             raise AssertionError(
-                f"{exc}; showing {last.get('screen')}: {last.get('texts')}"
+                f"{exc}; showing {seen}, rendered {last.get('rendered_version')}: "
+                f"{last.get('texts')}"
             ) from None
 
     def stop(self) -> None:

@@ -67,25 +67,11 @@ def _in_mode(ui: KioskUI, screen: str, lang: str, large: bool) -> Labels:
     if state["lang"] != lang:
         ui.tap("lang")
 
-    last: dict[str, object] = {}
-
-    def settled() -> bool:
-        now = ui.state()
-        last.update(now)
-        return (
-            now["screen"] == screen
-            and now["lang"] == lang
-            and now["large_text"] == large
-            and now["rendered_version"] == now["version"]
-        )
-
-    try:
-        wait_until(settled, 15, f"{screen} in {lang}, large text {large}")
-    except AssertionError as exc:
-        shown = {key: last.get(key) for key in ("screen", "lang", "large_text", "version")}
-        raise AssertionError(
-            f"{exc}; showing {shown}, rendered {last.get('rendered_version')}"
-        ) from None
+    ui.wait_state(
+        lambda now: (now["screen"], now["lang"], now["large_text"]) == (screen, lang, large),
+        f"{screen} in {lang}, large text {large}",
+        15,
+    )
     return ui.layout()
 
 
