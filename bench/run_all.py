@@ -289,26 +289,7 @@ def plot(raw: dict[str, Any], out: Path) -> None:
         return
     levels = (raw.get("e2e") or {}).get("levels", {})
     if levels:
-        fig, axes = plt.subplots(1, len(levels), figsize=(5 * len(levels), 4), squeeze=False)
-        for axis, (level, entry) in zip(axes[0], levels.items(), strict=True):
-            for key, label in (
-                ("e2e_samples", "swipe→reply"),
-                ("echo_samples", "MQTT echo"),
-                ("commit_samples", "SQLite commit"),
-            ):
-                values = sorted(entry[key])
-                if values:
-                    axis.plot(
-                        values, [i / len(values) for i in range(1, len(values) + 1)], label=label
-                    )
-            axis.set_xscale("log")
-            axis.set_title(f"{level} kiosk(s)")
-            axis.set_xlabel("ms")
-            axis.set_ylabel("fraction ≤")
-            axis.legend()
-        fig.tight_layout()
-        fig.savefig(out / "latency.png", dpi=100)
-        plt.close(fig)
+        _plot_latency(plt, levels, out / "latency.png")
     ingest = raw.get("ingest") or {}
     drain = raw.get("drain") or {}
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
@@ -334,6 +315,54 @@ def plot(raw: dict[str, Any], out: Path) -> None:
     fig.tight_layout()
     fig.savefig(out / "throughput.png", dpi=100)
     plt.close(fig)
+
+
+def _plot_latency(plt: Any, levels: dict[str, Any], path: Path) -> None:
+    """One panel per kiosk count: each distribution, its p99s and the limit marked.
+
+    The panels share one log axis with plain tick labels (0.5, 1, 2, 5 ms),
+    so a distribution reads against the others and across kiosk counts.
+    """
+    from matplotlib.ticker import FixedLocator, NullFormatter, StrMethodFormatter  # noqa: PLC0415
+
+    fig, axes = plt.subplots(
+        1, len(levels), figsize=(5 * len(levels), 4), squeeze=False, sharex=True, sharey=True
+    )
+    for axis, (level, entry) in zip(axes[0], levels.items(), strict=True):
+        for key, label, colour in (
+            ("e2e", "swipe→reply", "tab:blue"),
+            ("echo", "MQTT echo", "tab:orange"),
+            ("commit", "SQLite commit", "tab:green"),
+        ):
+            values = sorted(entry[f"{key}_samples"])
+            if values:
+                fractions = [i / len(values) for i in range(1, len(values) + 1)]
+                axis.plot(values, fractions, label=label, color=colour)
+                axis.axvline(entry[f"{key}_ms"]["p99"], color=colour, linestyle=":", linewidth=1)
+        limit = entry["echo_ms"]["p99"] + entry["commit_ms"]["p99"]
+        axis.axvline(
+            limit, color="black", linestyle="--", linewidth=1, label="limit: echo + commit p99"
+        )
+        swipe_p99 = entry["e2e_ms"]["p99"]
+        kiosks = f"{level} kiosk" if level == "1" else f"{level} kiosks"
+        axis.set_title(
+            f"{kiosks}: swipe p99 {swipe_p99:.2f} ms, {swipe_p99 / limit:.2f}× the limit",
+            fontsize=10,
+        )
+        axis.set_xscale("log")
+        axis.xaxis.set_major_locator(FixedLocator(_LATENCY_TICKS_MS))
+        axis.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        axis.xaxis.set_minor_formatter(NullFormatter())
+        axis.set_xlabel("ms (dotted: each p99)")
+        axis.grid(True, which="major", alpha=0.3)
+        axis.legend(loc="lower right", fontsize=8)
+    axes[0][0].set_ylabel("fraction of samples ≤")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+_LATENCY_TICKS_MS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500)
 
 
 if __name__ == "__main__":
