@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from devices.lines import Terminator, split_lines
+from devices.lines import Terminator, line_decoder
 from devices.parsing import FrameError, Parsed
 from devices.reads import CredentialRead
 from devices.scan import CredentialKind
@@ -40,16 +40,10 @@ def make_decoder(
 ) -> Callable[[bytes], Parsed[CredentialRead]]:
     """A pure decoder for the stream run loop."""
 
-    def decode(buf: bytes) -> Parsed[CredentialRead]:
-        lines = split_lines(buf, terminator, max_len=MAX_SYMBOL)
-        reads: list[CredentialRead] = []
-        errors = list(lines.errors)
-        for line in lines.frames:
-            text = parse_symbol(line, encoding)
-            if isinstance(text, FrameError):
-                errors.append(text)
-            else:
-                reads.append(CredentialRead(kind, text, display_of(text)))
-        return Parsed(reads, lines.rest, errors)
+    def read_line(line: bytes) -> CredentialRead | FrameError:
+        text = parse_symbol(line, encoding)
+        if isinstance(text, FrameError):
+            return text
+        return CredentialRead(kind, text, display_of(text))
 
-    return decode
+    return line_decoder(terminator, MAX_SYMBOL, read_line)

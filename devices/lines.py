@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import TypeVar
 
 from devices.parsing import FrameError, Parsed
+
+T = TypeVar("T")
 
 
 class Terminator(enum.StrEnum):
@@ -39,6 +43,30 @@ def split_lines(buf: bytes, terminator: Terminator, max_len: int = 4096) -> Pars
         elif line:
             frames.append(line)
         pos = end + term_len
+
+
+def line_decoder(
+    terminator: Terminator, max_len: int, read_line: Callable[[bytes], T | FrameError]
+) -> Callable[[bytes], Parsed[T]]:
+    """A pure decoder for the stream run loop: each complete line read by ``read_line``.
+
+    A line it refuses is an error beside the other lines' reads; the rest
+    of the buffer is kept for the next call.
+    """
+
+    def decode(buf: bytes) -> Parsed[T]:
+        lines = split_lines(buf, terminator, max_len)
+        reads: list[T] = []
+        errors = list(lines.errors)
+        for line in lines.frames:
+            read = read_line(line)
+            if isinstance(read, FrameError):
+                errors.append(read)
+            else:
+                reads.append(read)
+        return Parsed(reads, lines.rest, errors)
+
+    return decode
 
 
 def _find_end(buf: bytes, pos: int, terminator: Terminator) -> tuple[int, int]:

@@ -11,7 +11,7 @@ import enum
 import string
 from collections.abc import Callable
 
-from devices.lines import Terminator, split_lines
+from devices.lines import Terminator, line_decoder
 from devices.parsing import FrameError, Parsed
 from devices.reads import CredentialRead
 from devices.scan import CredentialKind
@@ -59,18 +59,10 @@ def make_decoder(
 ) -> Callable[[bytes], Parsed[CredentialRead]]:
     """A pure decoder for the stream run loop."""
 
-    def decode(buf: bytes) -> Parsed[CredentialRead]:
-        lines = split_lines(buf, terminator, max_len=64)
-        reads: list[CredentialRead] = []
-        errors = list(lines.errors)
-        for line in lines.frames:
-            uid = parse_uid(line, byte_order)
-            if isinstance(uid, FrameError):
-                errors.append(uid)
-            else:
-                reads.append(
-                    CredentialRead(CredentialKind.RFID_UID, uid.hex().upper(), uid.hex().upper())
-                )
-        return Parsed(reads, lines.rest, errors)
+    def read_line(line: bytes) -> CredentialRead | FrameError:
+        uid = parse_uid(line, byte_order)
+        if isinstance(uid, FrameError):
+            return uid
+        return CredentialRead(CredentialKind.RFID_UID, uid.hex().upper(), uid.hex().upper())
 
-    return decode
+    return line_decoder(terminator, 64, read_line)

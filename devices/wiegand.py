@@ -15,7 +15,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from devices.lines import Terminator, split_lines
+from devices.lines import Terminator, line_decoder
 from devices.parsing import FrameError, Parsed
 from devices.reads import CredentialRead
 from devices.scan import CredentialKind
@@ -116,16 +116,10 @@ def make_decoder(
 ) -> Callable[[bytes], Parsed[CredentialRead]]:
     """A pure decoder for the stream run loop."""
 
-    def decode(buf: bytes) -> Parsed[CredentialRead]:
-        lines = split_lines(buf, terminator, max_len=64)
-        reads: list[CredentialRead] = []
-        errors = list(lines.errors)
-        for line in lines.frames:
-            card = parse_line(line, fmt, bits)
-            if isinstance(card, FrameError):
-                errors.append(card)
-            else:
-                reads.append(CredentialRead(CredentialKind.WIEGAND, card.credential, card.display))
-        return Parsed(reads, lines.rest, errors)
+    def read_line(line: bytes) -> CredentialRead | FrameError:
+        card = parse_line(line, fmt, bits)
+        if isinstance(card, FrameError):
+            return card
+        return CredentialRead(CredentialKind.WIEGAND, card.credential, card.display)
 
-    return decode
+    return line_decoder(terminator, 64, read_line)
