@@ -30,6 +30,27 @@ class BrokerInfo:
     shared_subscriptions: bool
 
 
+def mosquitto_settings(persistence_dir: Path) -> str:
+    """The mosquitto.conf lines every Lianxin broker runs with, the tests' and a deployment's.
+
+    Queued QoS 1 messages persist in ``persistence_dir`` and are saved every
+    second, not every half hour. The hub acknowledges a whole batch after
+    its commit, so the broker may send a client up to 1,000 messages not
+    yet acknowledged: the next batch reaches the hub while it stores the
+    last. Nagle's algorithm would add ~40 ms to every small request and
+    reply.
+    """
+    return (
+        "persistence true\n"
+        f"persistence_location {persistence_dir}/\n"
+        "autosave_interval 1\n"
+        "max_queued_messages 100000\n"
+        "set_tcp_nodelay true\n"
+        "max_inflight_messages 1000\n"
+        "log_type error\nlog_type warning\nlog_type notice\n"
+    )
+
+
 _EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 _LOWEST_LISTEN_PORT = 10_000
 _handed_out: set[int] = set()
@@ -165,17 +186,7 @@ class BrokerProcess:
         conf = self._run_dir / "mosquitto.conf"
         conf.write_text(
             f"listener {self.info.port} {self.info.host}\n"
-            "allow_anonymous true\n"
-            "persistence true\n"
-            f"persistence_location {self._run_dir}/\n"
-            # Save queued QoS 1 state every second, not every half hour.
-            "autosave_interval 1\n"
-            "max_queued_messages 100000\n"
-            # The hub acks a whole batch after its commit: let the next one queue meanwhile.
-            # Nagle's algorithm adds ~40 ms to every small request/reply.
-            "set_tcp_nodelay true\n"
-            "max_inflight_messages 1000\n"
-            "log_type error\nlog_type warning\nlog_type notice\n",
+            "allow_anonymous true\n" + mosquitto_settings(self._run_dir),
             encoding="utf-8",
         )
         return conf

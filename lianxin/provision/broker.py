@@ -7,6 +7,7 @@ import pwd
 import shutil
 from pathlib import Path
 
+from lianxin.broker import mosquitto_settings
 from lianxin.provision.ca import issue_server_cert
 from lianxin.provision.registry import Registry
 from lianxin.provision.secrets import write_secret
@@ -47,14 +48,7 @@ def write_broker_files(
         "tls_version tlsv1.2\n"
         "allow_anonymous false\n"
         f"password_file {broker_dir / 'passwords'}\n"
-        f"acl_file {broker_dir / 'acl'}\n"
-        "persistence true\n"
-        f"persistence_location {broker_dir / 'data'}/\n"
-        "autosave_interval 1\n"
-        "max_queued_messages 100000\n"
-        "set_tcp_nodelay true\n"
-        "max_inflight_messages 1000\n"
-        "log_type error\nlog_type warning\nlog_type notice\n",
+        f"acl_file {broker_dir / 'acl'}\n" + mosquitto_settings(broker_dir / "data"),
         encoding="utf-8",
     )
     return conf
