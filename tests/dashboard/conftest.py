@@ -8,20 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
+from hub.dashboard.screenshots import CHROMIUM, CHROMIUM_ARGS
 from lianxin.broker import BrokerProcess
 from tests.dashboard.hubproc import ADMIN, ADMIN_PASSWORD, DashboardHub
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
