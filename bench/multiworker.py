@@ -35,7 +35,7 @@ from hub.app import migrate_one_at_a_time
 from hub.db import make_engine
 from lianxin.broker import BrokerInfo, BrokerProcess, free_port
 from lianxin.network import broker_toml
-from lianxin.processes import RoleProcess
+from lianxin.processes import RoleProcess, answers_healthy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers
 from tests.system import envelopes
@@ -68,14 +68,6 @@ def wait_for(predicate: object, limit_s: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
-            return bool(json.load(answer).get("ok"))
-    except OSError:
-        return False
-
-
 def handled(port: int) -> int:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as answer:
         lines = answer.read().decode().splitlines()
@@ -104,7 +96,7 @@ def start_workers(
         process = RoleProcess(["hub", "--config", str(config)], folder / "hub.log").start()
         workers.append((process, port))
     for process, port in workers:
-        wait_for(lambda p=port: healthy(p), 60, "a hub worker to be healthy")
+        wait_for(lambda p=port: answers_healthy(p), 60, "a hub worker to be healthy")
         assert process.alive
     return workers
 

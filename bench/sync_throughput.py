@@ -22,7 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from config.settings import CentralLinkSettings
 from hub.db import make_engine, migrate, session_factory
 from hub.models import SyncEvent
 from lianxin.broker import free_port
-from lianxin.processes import RoleProcess
+from lianxin.processes import RoleProcess, answers_healthy
 from sync.client import CallFailure, CentralClient
 from sync.pusher import PUSHERS_ON_POSTGRESQL, Pusher
 
@@ -123,11 +122,9 @@ def start_central(directory: Path, database_url: str) -> tuple[RoleProcess, int,
     process.start()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return process, port, token
-        except OSError:
-            time.sleep(0.1)
+        if answers_healthy(port):
+            return process, port, token
+        time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"central did not start; see {directory / 'central.log'}")
 

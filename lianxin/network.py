@@ -8,10 +8,8 @@ Counts come from the databases (lianxin.tally), never from memory.
 
 from __future__ import annotations
 
-import json
 import signal
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from sqlalchemy import create_engine, text
 from central.local import LocalCentral, stored_events, write_local_central
 from kiosk.headless import READING_STOPPED
 from lianxin.broker import BrokerInfo, BrokerKind, BrokerProcess, free_port
-from lianxin.processes import RoleProcess
+from lianxin.processes import RoleProcess, answers_healthy
 from lianxin.simulators import ReaderSimulator
 from lianxin.tally import Tally, tally, waiting
 from protocol.sealing import write_key_pair
@@ -77,7 +75,7 @@ class LocalNetwork:
         )
         self.central_process.start()
         deadline = time.monotonic() + timeout_s
-        while not _http_ok(f"http://127.0.0.1:{port}/healthz"):
+        while not answers_healthy(port):
             if not self.central_process.alive or time.monotonic() > deadline:
                 raise RuntimeError(f"central did not start; see {self.run_dir / 'central.log'}")
             time.sleep(POLL_S)
@@ -116,7 +114,7 @@ class LocalNetwork:
         raise RuntimeError("the hub did not become healthy in time; see hub.log")
 
     def hub_healthy(self) -> bool:
-        return _http_ok(f"http://127.0.0.1:{self.hub_http_port}/healthz")
+        return answers_healthy(self.hub_http_port)
 
     def add_kiosk(
         self,
@@ -234,12 +232,3 @@ def broker_toml(
         f'[broker]\nhost = "{info.host}"\nport = {info.port}\nprotocol = "{info.protocol}"\n'
         f"reconnect_min_s = {reconnect_min_s}\nreconnect_max_s = {reconnect_max_s}\n"
     )
-
-
-def _http_ok(url: str) -> bool:
-    """True when ``url`` answers 200 with a JSON body whose "ok" is true."""
-    try:
-        with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310 - http:// we built
-            return bool(json.load(answer).get("ok"))
-    except OSError:
-        return False  # not listening yet, or 503 while it connects

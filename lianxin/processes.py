@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+def answers_healthy(port: int) -> bool:
+    """True when the hub's or central's ``/healthz`` on this machine's ``port`` says ``"ok"``.
+
+    False while it is not listening yet, and while it answers 503 (the hub
+    before its broker connection is up, say).
+    """
+    url = f"http://127.0.0.1:{port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=1) as answer:
+            return bool(json.load(answer).get("ok"))
+    except OSError:
+        return False
 
 
 @dataclass

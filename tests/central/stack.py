@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import secrets
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from lianxin.broker import free_port
-from lianxin.processes import RoleProcess
+from lianxin.processes import RoleProcess, answers_healthy
 from tests.system.stack import Hub, broker_toml
 from tests.waiting import wait_until
 
@@ -66,13 +64,7 @@ class Central:
     def healthy(self) -> bool:
         assert self.process is not None
         assert self.process.alive, f"central exited:\n{self.process.log()}"
-        try:
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{self.http_port}/healthz", timeout=1
-            ) as answer:
-                return bool(json.load(answer)["ok"])
-        except OSError:
-            return False
+        return answers_healthy(self.http_port)
 
     def admin(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """Call an admin endpoint; fails the test on anything but 2xx."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from lianxin.broker import BrokerInfo, free_port
-from lianxin.processes import RoleProcess
+from lianxin.processes import RoleProcess, answers_healthy
 from tests.system.stack import broker_toml
 from tests.waiting import wait_until
 
@@ -48,12 +47,7 @@ class HubWorker:
     def healthy(self) -> bool:
         assert self.process is not None
         assert self.process.alive, f"{self.hub_id} exited:\n{self.process.log()}"
-        try:
-            url = f"http://127.0.0.1:{self.http_port}/healthz"
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                return bool(json.load(answer)["ok"])
-        except OSError:
-            return False
+        return answers_healthy(self.http_port)
 
     def handled(self) -> int:
         """Requests this worker answered, from its /metrics."""

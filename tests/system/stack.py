@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from lianxin.broker import BrokerInfo, free_port
 from lianxin.network import broker_toml as network_broker_toml
-from lianxin.processes import RoleProcess
+from lianxin.processes import RoleProcess, answers_healthy
 from lianxin.tally import read_outbox
 from tests.waiting import wait_until
 
@@ -54,13 +54,7 @@ class Hub:
     def healthy(self) -> bool:
         assert self.process is not None
         assert self.process.alive, f"hub exited:\n{self.process.log()}"
-        try:
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{self.http_port}/healthz", timeout=1
-            ) as answer:
-                return bool(json.load(answer)["ok"])
-        except OSError:
-            return False
+        return answers_healthy(self.http_port)
 
     def metrics(self) -> str:
         url = f"http://127.0.0.1:{self.http_port}/metrics"
