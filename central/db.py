@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from config.database import open_engine
+from config.database import open_engine, session_factory, upgrade_schema
+
+__all__ = ["MIGRATIONS_DIR", "make_engine", "migrate", "session_factory"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -26,12 +25,4 @@ def make_engine(url: str, *, base_dir: Path) -> Engine:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring central's schema to ``revision`` (idempotent; own version table)."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    upgrade_schema(engine, MIGRATIONS_DIR, revision)

@@ -1,4 +1,4 @@
-"""How a role opens its configured database: SQLite file or PostgreSQL server.
+"""How a role opens its configured database (SQLite file or PostgreSQL server) and migrates it.
 
 SQLite runs in WAL mode with ``synchronous=FULL``: the hub and central
 answer only after a commit, so a commit must survive a power cut.
@@ -17,8 +17,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 
 def open_engine(url: str, *, base_dir: Path | None = None, **postgres_pool: Any) -> Engine:
@@ -45,3 +48,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def upgrade_schema(engine: Engine, migrations_dir: Path, revision: str) -> None:
+    """Run the Alembic migrations in ``migrations_dir`` up to ``revision``, in one transaction."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after their commit."""
+    return sessionmaker(engine, expire_on_commit=False)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, event
-from sqlalchemy.orm import Session, sessionmaker
 
-from config.database import open_engine
+from config.database import open_engine, session_factory, upgrade_schema
 from hub.wal_checkpoint import AUTOCHECKPOINT_PAGES
+
+__all__ = ["MIGRATIONS_DIR", "make_engine", "migrate", "session_factory"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -44,12 +43,4 @@ def migrate(engine: Engine, revision: str = "heads") -> None:
     "heads": the domain and the dashboard keep their own migration branches
     from revision 0003, so there can be more than one head.
     """
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    upgrade_schema(engine, MIGRATIONS_DIR, revision)
