@@ -1,4 +1,4 @@
-"""A `lianxin` role in a child process: start, signal, kill, restart."""
+"""A `lianxin` role in a child process: start, signal, kill, restart; and whether it is healthy."""
 
 from __future__ import annotations
 
