@@ -57,7 +57,8 @@ def reference_payloads(now: datetime, *, running: bool = False) -> list[bytes]:
     }
     local = now.astimezone(PEOPLE_TZ)
     tomorrow = (local + timedelta(days=1)).replace(hour=14, minute=0, second=0, microsecond=0)
-    lunch = local - timedelta(minutes=10) if running else local + timedelta(hours=2)
+    # The lesson is placed around the moment of the shot, so its title names no time of day.
+    lesson = local - timedelta(minutes=10) if running else local + timedelta(hours=2)
     roster = RosterSnapshot(
         name="roster",
         items=[
@@ -117,11 +118,11 @@ def reference_payloads(now: datetime, *, running: bool = False) -> list[bytes]:
         name="activities",
         items=[
             Activity(
-                id="A-lunch",
-                title_zh="午间一小时：党史微课",
-                title_en="Lunchtime hour: Party history",
-                starts_at=lunch,
-                ends_at=lunch + timedelta(hours=1),
+                id="A-lesson",
+                title_zh="党史微课（一小时）",
+                title_en="Party history: a one-hour lesson",
+                starts_at=lesson,
+                ends_at=lesson + timedelta(hours=1),
                 room_id="st01-area",
                 capacity=40,
                 places_left=12,

@@ -248,7 +248,7 @@ def steps() -> list[Step]:  # noqa: PLR0915 - one list of every state, read top 
         ("result", "counted", "full", counted),
         ("result", "answer_at_next_scan", "full", answer_at_scan),
         ("result", "large_text", "full", large(counted)),
-        ("purpose", "activity_running", "lunch", lambda c: c.scan(known)),
+        ("purpose", "activity_running", "lesson", lambda c: c.scan(known)),
         ("unknown", "card", "full", lambda c: c.scan(unknown)),
         ("identify", "book", "full", lambda c: c.session.open(Action.BOOK)),
         ("rooms", "list", "full", lambda c: (c.scan(known), c.session.open(Action.BOOK))),
@@ -291,7 +291,7 @@ def steps() -> list[Step]:  # noqa: PLR0915 - one list of every state, read top 
 def stage(step: Step, lang: Lang, directory: Path) -> ShotCore:
     """A kiosk core on ``directory`` brought to ``step``'s state, shown in ``lang``."""
     _screen, _state, kind, setup = step
-    core = ShotCore(directory, data=kind != "empty", running=kind == "lunch")
+    core = ShotCore(directory, data=kind != "empty", running=kind == "lesson")
     core.session.set_lang(lang)
     setup(core)
     return core
