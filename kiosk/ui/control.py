@@ -13,11 +13,14 @@ lines; each runs on the UI thread (Clock) and answers one JSON line:
   keyboard-wedge scanner types them, then Enter;
 - ``{"cmd": "resize", "size": [800, 1280]}``: the window resized, as when a
   panel is turned (the screen is drawn again at the next frames);
+- ``{"cmd": "detached"}``: how many widgets are alive outside the window's
+  tree (replaced ones not yet freed), counted without collecting;
 - ``{"cmd": "screenshot", "path": "/tmp/x.png"}``; ``{"cmd": "quit"}``.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import queue
@@ -109,6 +112,8 @@ def _run(root: KioskRoot, command: dict[str, Any]) -> dict[str, Any]:
     if cmd == "resize":
         Window.size = tuple(int(side) for side in command["size"])
         return {"ok": True}
+    if cmd == "detached":
+        return {"widgets": detached_widgets(root)}
     if cmd == "screenshot":
         root.export_to_png(str(command["path"]))
         return {"ok": True}
@@ -116,6 +121,13 @@ def _run(root: KioskRoot, command: dict[str, Any]) -> dict[str, Any]:
         App.get_running_app().stop()
         return {"ok": True}
     return {"error": f"unknown command {cmd!r}"}
+
+
+def detached_widgets(root: KioskRoot) -> int:
+    """Widgets alive but not in ``root``'s tree: garbage the collector has not freed yet."""
+    shown = {id(widget) for widget in root.walk(restrict=True)}
+    # type(), not isinstance(): the heap holds weak proxies to dead objects too.
+    return sum(1 for o in gc.get_objects() if issubclass(type(o), Widget) and id(o) not in shown)
 
 
 def state_of(root: KioskRoot) -> dict[str, Any]:
