@@ -24,7 +24,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from pydantic_core import to_json
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.decisions import Outcome, decide
 from hub.domain.check_in import record_check_ins
+from hub.domain.clock import utc_now
 from hub.fast_sql import FastStatement, execute_plain
 from hub.models import InboxEntry, SyncEvent
 from hub.wording import message_for
@@ -66,10 +67,6 @@ _STORED = FastStatement(
 )
 _INSERT_OUTBOX = FastStatement(insert(_OUTBOX))
 _INSERT_INBOX = FastStatement(insert(_INBOX))
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

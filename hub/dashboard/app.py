@@ -41,7 +41,7 @@ def build_app(context: DashboardContext) -> FastAPI:
     app = FastAPI(title="Lianxin dashboard", docs_url=None, redoc_url=None, openapi_url=None)
     secret = load_secret(context.base_dir / context.settings.session_secret_file)
     app.state.context = context
-    app.state.web = Web(context.sessions, SessionCookies(secret))
+    app.state.web = Web(context.sessions, SessionCookies(secret), context.clock)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
         login,

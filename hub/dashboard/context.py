@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.metrics import Metrics
 from config.settings import DashboardSettings, HubSettings
+from hub.domain.clock import utc_now
 from hub.kiosk_health import KioskHealthBoard
 from hub.reference import ReferencePublisher
 
@@ -24,3 +27,4 @@ class DashboardContext:
     metrics: Metrics
     publisher: ReferencePublisher
     base_dir: Path
+    clock: Callable[[], datetime] = utc_now

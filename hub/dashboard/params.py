@@ -18,8 +18,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from hub.dashboard.context import DashboardContext
-from hub.dashboard.web import now
-from hub.domain.clock import local_day
+from hub.domain.clock import local_day, utc_now
 
 MAX_ROW_ID = 2**31 - 1  # the tables' INTEGER keys (int4 on PostgreSQL)
 DAY_REACH_YEARS = 5
@@ -34,7 +33,7 @@ def within_reach(day: date, today: date) -> bool:
 
 
 def _near_today(day: date | None) -> date | None:
-    if day is not None and not within_reach(day, local_day(now())):
+    if day is not None and not within_reach(day, local_day(utc_now())):
         raise PydanticCustomError(
             "day_out_of_range",
             "the day must lie within {years} years of today",

@@ -9,8 +9,9 @@ session row); a POST without it is refused before anything happens.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.dashboard.i18n import LANG_COOKIE, Lang, duration, lang_of, local_time, pick, translator
 from hub.dashboard.staff_sessions import COOKIE, SessionCookies, Staff, find_staff
+from hub.domain.clock import utc_now
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CSRF_FIELD = "csrf_token"
@@ -45,6 +47,7 @@ class Web:
 
     sessions: sessionmaker[Session]
     cookies: SessionCookies
+    clock: Callable[[], datetime] = utc_now
 
     @staticmethod
     def of(request: Request) -> Web:
@@ -52,8 +55,9 @@ class Web:
         return web
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+def now(request: Request) -> datetime:
+    """The dashboard's time: the hub's clock (a demo's fixed afternoon for screenshots)."""
+    return Web.of(request).clock()
 
 
 def current_staff(request: Request) -> Staff:
@@ -63,7 +67,7 @@ def current_staff(request: Request) -> Staff:
     if token is None:
         raise LoginRequired
     with web.sessions.begin() as session:
-        staff = find_staff(session, token, now())
+        staff = find_staff(session, token, now(request))
     if staff is None:
         raise LoginRequired
     return staff

@@ -10,10 +10,15 @@ parameters always compare as instants.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 PEOPLE_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def utc_now() -> datetime:
+    """The hub's clock: what its parts take as ``clock`` unless a test or a demo sets one."""
+    return datetime.now(UTC)
 
 
 def local_day(moment: datetime) -> date:

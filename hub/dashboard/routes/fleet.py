@@ -38,7 +38,7 @@ def fleet_live(request: Request, staff: Annotated[Staff, Depends(current_staff)]
 def _fleet(request: Request) -> dict[str, Any]:
     context: DashboardContext = request.app.state.context
     offline_after = float(context.settings.offline_after_s)
-    moment = now()
+    moment = now(request)
     rows = kiosk_rows(context.health.snapshot(), moment, offline_after)
     with Web.of(request).sessions() as session:
         sync = sync_state(session)

@@ -46,7 +46,7 @@ def login(
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return render(request, "forbidden.html", None, status_code=403, reason="CSRF")
     web = Web.of(request)
-    moment = now()
+    moment = now(request)
     with web.sessions.begin() as session:
         account = verify_login(session, username.strip(), password)
         if account is None:
@@ -89,7 +89,7 @@ def logout(request: Request, staff: Annotated[Staff, Depends(staff_for_change)])
     with web.sessions.begin() as session:
         if token is not None:
             close_session(session, token)
-        audit.record(session, staff.username, "logout", "-", now())
+        audit.record(session, staff.username, "logout", "-", now(request))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response

@@ -62,7 +62,7 @@ def correct_person(
     member: Annotated[bool, Form()] = False,
 ) -> Response:
     context: DashboardContext = request.app.state.context
-    moment = now()
+    moment = now(request)
     with staff_change(context.sessions, context.publisher) as session:
         problem = correct(session, person_id, masked_name, member, moment)
         if problem is None:
@@ -87,7 +87,7 @@ def merge_person(
     absorb: Annotated[str, Form()],
 ) -> Response:
     context: DashboardContext = request.app.state.context
-    moment = now()
+    moment = now(request)
     with staff_change(context.sessions, context.publisher) as session:
         problem = merge(session, person_id, absorb.strip(), moment)
         if problem is None:

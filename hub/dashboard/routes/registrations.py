@@ -78,7 +78,7 @@ def confirm(
     record_id: RowId,
     staff: Annotated[Staff, Depends(staff_for_change)],
 ) -> Response:
-    moment = now()
+    moment = now(request)
     model = Visitor if kind == "visitor" else MemberRegistration
     try:
         with Web.of(request).sessions.begin() as session:

@@ -33,7 +33,7 @@ def reports_page(
     year: Year = None,
 ) -> Response:
     context: DashboardContext = request.app.state.context
-    moment = now()
+    moment = now(request)
     shown = year or local_day(moment).year
     t = translator(request_lang(request))
     with Web.of(request).sessions() as session:
@@ -85,7 +85,7 @@ def export_report(
     ``station`` is checked against the hub's stations before anything is
     audited: it goes into the file name, a response header.
     """
-    moment = now()
+    moment = now(request)
     shown = year or local_day(moment).year
     t = translator(request_lang(request))
     with Web.of(request).sessions.begin() as session:

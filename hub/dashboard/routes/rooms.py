@@ -39,7 +39,7 @@ def rooms_page(
     done: str = "",
 ) -> Response:
     context: DashboardContext = request.app.state.context
-    moment = now()
+    moment = now(request)
     today = local_day(moment)
     shown = day or today
     # A rolling week from the chosen day: staff plan forwards, whatever the weekday.
@@ -73,7 +73,7 @@ def booking_action(
 ) -> Response:
     """Cancel a booking, or release it as a no-show; refused when its state no longer allows."""
     context: DashboardContext = request.app.state.context
-    moment = now()
+    moment = now(request)
     with staff_change(context.sessions, context.publisher) as session:
         booking = session.get(Booking, booking_id, with_for_update=True)
         allowed = booking is not None and (

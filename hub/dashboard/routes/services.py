@@ -74,7 +74,7 @@ def move_request(
     to: Annotated[ServiceRequestStatus, Form()],
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    moment = now()
+    moment = now(request)
     with Web.of(request).sessions.begin() as session:
         outcome = move(session, request_id, to, note.strip(), moment)
         if not isinstance(outcome, str):

@@ -59,7 +59,7 @@ def add_account(
     password: Annotated[str, Form()],
     role: Annotated[Role, Form()] = Role.STAFF,
 ) -> Response:
-    moment = now()
+    moment = now(request)
     with Web.of(request).sessions.begin() as session:
         made = create_account(session, username.strip(), password, role, moment)
         if not isinstance(made, str):
@@ -84,7 +84,7 @@ def set_active(
     active: Annotated[bool, Form()] = False,
 ) -> Response:
     """Disable (signs the account out everywhere) or enable an account; never one's own."""
-    moment = now()
+    moment = now(request)
     with Web.of(request).sessions.begin() as session:
         account = session.get(StaffAccount, account_id)
         if account is None or account.id == staff.id:
@@ -117,7 +117,7 @@ def change_password(
     current: Annotated[str, Form()],
     new: Annotated[str, Form()],
 ) -> Response:
-    moment = now()
+    moment = now(request)
     with Web.of(request).sessions.begin() as session:
         account = verify_login(session, staff.username, current)
         problem = "wrong_password" if account is None else set_password(account, new, moment)

@@ -35,7 +35,7 @@ def today_page(
     day: ShownDay = None,
     done: str = "",
 ) -> Response:
-    moment = now()
+    moment = now(request)
     today = local_day(moment)
     shown = day or today
     previous, following = shown - timedelta(days=1), shown + timedelta(days=1)
@@ -72,7 +72,7 @@ def promote_wait_list(
 ) -> Response:
     """Give any free seats to the wait list, first come first served."""
     context: DashboardContext = request.app.state.context
-    moment = now()
+    moment = now(request)
     with staff_change(context.sessions, context.publisher) as session:
         activity = lock_activity(session, activity_id)
         if activity is None:
