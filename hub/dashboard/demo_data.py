@@ -100,6 +100,7 @@ def build_demo(
             station = rng.choice([*STATIONS[:6], "st01", "st01", "st02"])
             body = {"credential": credential(), "read_at": moment.astimezone(UTC).isoformat()}
             send(MessageType.CHECK_IN, station, moment, body)
+    _todays_lesson(send, cards, now, rng)
     _bookings_and_more(send, credential, cards, now, rng)
     _services(sessions, now)
     _health(health, now)
@@ -136,6 +137,30 @@ def _roster(sessions: sessionmaker[Session], rng: random.Random, now: datetime) 
                 )
             )
     return cards
+
+
+def _todays_lesson(send: Any, cards: list[str], now: datetime, rng: random.Random) -> None:
+    """Today's lunchtime lesson: signed up for in the morning, attended at noon, so far."""
+    today = local_day(now)
+    lesson = f"A-{today:%Y%m%d}-lunch"
+    people = cards[10:42]
+    for card in people:
+        moment = datetime.combine(today, time(rng.randint(8, 10), rng.randint(0, 59)), PEOPLE_TZ)
+        if moment < now:
+            body = {"credential": {"kind": "rfid_em4100", "value": card}, "activity_id": lesson}
+            send(MessageType.SIGNUP_CREATE, "st01", moment, body)
+    for card in people[:27]:
+        moment = datetime.combine(today, time(11, 45), PEOPLE_TZ) + timedelta(
+            minutes=rng.uniform(0, 25)
+        )
+        if moment < now:
+            body = {
+                "credential": {"kind": "rfid_em4100", "value": card},
+                "purpose": "activity",
+                "activity_id": lesson,
+                "read_at": moment.astimezone(UTC).isoformat(),
+            }
+            send(MessageType.CHECK_IN, "st01", moment, body)
 
 
 def _bookings_and_more(

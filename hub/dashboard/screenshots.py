@@ -4,6 +4,11 @@ Starts the dashboard in this process on a temporary SQLite hub filled by
 ``hub.dashboard.demo_data``, signs in with headless Chromium (Debian's
 ``/usr/bin/chromium``, driven by Playwright) and saves one PNG per page,
 language and width, named ``{page}-{lang}-{width}.png``.
+
+The demo hub lives at 16:30 (Asia/Shanghai) on the day the tool runs, its
+data made up to then and the dashboard's clock stopped there: the pages
+show a day with its morning and afternoon, whatever the hour of the run
+(taken at dawn, "today" was an empty chart).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import argparse
 import logging
 import sys
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +31,7 @@ from hub.dashboard.demo_data import STATIONS, build_demo
 from hub.dashboard.models import Role
 from hub.dashboard.server import DashboardContext, DashboardServer
 from hub.db import make_engine, migrate, session_factory
-from hub.domain.clock import local_day
+from hub.domain.clock import PEOPLE_TZ, local_day
 from hub.domain.reference_data import build_activities, build_rooms, build_services, build_slots
 from hub.kiosk_health import KioskHealthBoard
 from hub.reference import ReferencePublisher
@@ -45,6 +50,12 @@ CHROMIUM_ARGS = [
 ]
 USER, PASSWORD = "demo-admin", "screenshots only"
 WIDTHS = (1366, 1024)
+DEMO_TIME = time(16, 30)  # local: the day's check-ins so far fill the morning and afternoon
+
+
+def demo_moment(today: datetime) -> datetime:
+    """The demo hub's fixed time: ``DEMO_TIME`` on ``today``'s local day, in UTC."""
+    return datetime.combine(local_day(today), DEMO_TIME, tzinfo=PEOPLE_TZ).astimezone(UTC)
 
 
 def pages(now: datetime) -> list[tuple[str, str]]:
@@ -107,13 +118,13 @@ def _start(base: Path) -> tuple[DashboardServer, datetime]:
         ("slots", build_slots),
     ):
         publisher.register(name, builder)
-    now = datetime.now(UTC)
+    now = demo_moment(datetime.now(UTC))
     build_demo(sessions, health, now)
     with sessions.begin() as session:
         made = create_account(session, USER, PASSWORD, Role.ADMIN, now)
         assert not isinstance(made, str), made
     context = DashboardContext(
-        settings, settings.dashboard, sessions, health, metrics, publisher, base
+        settings, settings.dashboard, sessions, health, metrics, publisher, base, lambda: now
     )
     server = DashboardServer(context)
     server.start()
