@@ -16,7 +16,7 @@ rarely; a visit of many screens, or a queue of people scanning one after
 another, piled them up, and the memory they took stayed in the process:
 Python's small-object arenas are given back only when wholly empty, and
 freed garbage leaves them partly full. Measured after 20 scans in a row:
-idle resident memory 181 MB, of it 11.7 MB in partly used arenas. So
+idle resident memory 181 MB, of it 11.2 MB in partly used arenas. So
 whatever ``KioskRoot`` replaces (a screen, the header and status bar) is
 collected as soon as the frame that shows its successor is drawn (~7 ms,
 after the person sees the new screen): 169 MB after 20 or 60 scans.
