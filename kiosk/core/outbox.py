@@ -17,19 +17,6 @@ second, and it runs once a hundred commits have been made since the
 last. Before, whichever commit took the WAL past SQLite's 1,000 pages
 did it (a swipe's write, one in a few hundred); the outbox's connection
 still does past ``AUTOCHECKPOINT_PAGES``, as a net.
-
-A commit that makes the WAL file longer costs more than one that writes
-over it: the file's new length must reach the file system's journal too,
-a second flush of the disk (measured here: +0.1 ms at the median, +0.3 at
-the 99th percentile). SQLite writes the WAL from its start again after a
-complete checkpoint, but deletes the file when the last connection
-closes, so a kiosk began every start-up with a WAL that grew at each
-commit until the first checkpoint, a hundred commits later: on a quiet
-station, most of a day's swipes. Opening the outbox therefore reserves
-``WAL_RESERVE_BYTES`` (more than the hundred commits between two
-checkpoints write) by storing and deleting that much in a scratch table,
-then checkpoints: from the first request on, commits write over the
-reserved file. The database keeps those pages free for the rows to come.
 """
 
 from __future__ import annotations
@@ -56,14 +43,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS ix_outbox_waiting ON outbox (seq) WHERE replied_at IS NULL;
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS wal_reserve (filler BLOB);
 """
 # Pages (4 KiB) of WAL after which a commit checkpoints anyway; SQLite's default is 1,000.
 AUTOCHECKPOINT_PAGES = 4_000
-# The WAL's length made at opening (see the module's docstring): a hundred
-# commits between two checkpoints write ~350 pages (a request ~4, a batch
-# of replies ~3), 1.4 MiB.
-WAL_RESERVE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -115,20 +97,8 @@ class Outbox:
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
         self._db.executescript(_SCHEMA)
-        self._reserve_wal()
         self._checkpointer: sqlite3.Connection | None = None  # checkpoint's own, made on first use
         self._commits = 0  # since the last checkpoint
-
-    def _reserve_wal(self) -> None:
-        """Make the WAL file ``WAL_RESERVE_BYTES`` long, written, and free to write over."""
-        wal = self._path.with_name(self._path.name + "-wal")
-        if wal.exists() and wal.stat().st_size >= WAL_RESERVE_BYTES:
-            return  # already that long (a WAL left by a crash, say): nothing to add
-        # Two transactions: freed in the one that wrote them, the pages would not reach the WAL.
-        self._db.execute("INSERT INTO wal_reserve VALUES (zeroblob(?))", (WAL_RESERVE_BYTES,))
-        self._db.execute("DELETE FROM wal_reserve")
-        # Every frame copied into the database: the next commit writes from the WAL's start.
-        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def close(self) -> None:
         with self._lock:
