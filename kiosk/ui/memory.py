@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import gc
 
+from kivy.clock import Clock
 from kivy.graphics.context import get_context
 
 from config.lifecycle import glibc_malloc_function
@@ -34,9 +35,24 @@ from config.lifecycle import glibc_malloc_function
 _MALLOC_TRIM = glibc_malloc_function("malloc_trim", [ctypes.c_size_t], ctypes.c_int)
 
 
-def collect_dead_screen(_dt: float = 0) -> None:
-    """Collect the screen a render replaced (UI thread, a Clock callback)."""
-    gc.collect()
+def collect_dead_screen_soon() -> None:
+    """Collect what a render replaced once the frame that shows its successor is drawn.
+
+    UI thread. Skipped when a full collection has run meanwhile: going idle
+    releases at once (``release_freed_memory``), and collecting again would
+    find nothing.
+    """
+    full_collections = _full_collections()
+
+    def collect(_dt: float) -> None:
+        if _full_collections() == full_collections:
+            gc.collect()
+
+    Clock.schedule_once(collect, 0)
+
+
+def _full_collections() -> int:
+    return int(gc.get_stats()[2]["collections"])
 
 
 def release_freed_memory() -> None:

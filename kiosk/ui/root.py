@@ -23,7 +23,7 @@ from kiosk.core.session_views import Action, Screen, Status, View
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.formatting import clock, long_date
-from kiosk.ui.memory import collect_dead_screen
+from kiosk.ui.memory import collect_dead_screen_soon
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.theme import Metrics, is_portrait, unit_for
 from kiosk.ui.widgets import KButton, Text, side_by_side
@@ -75,7 +75,7 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         self.rendered_version = view.version
         self.rendered_at = time.monotonic()
         self.built_frame = Clock.frames
-        Clock.schedule_once(collect_dead_screen, 0)  # the old screen, once the new is drawn
+        collect_dead_screen_soon()  # the old screen
 
     def update_status(self, status: Status) -> None:
         """Refresh the header clock and the status bar; the screen (and its input) stays."""
@@ -91,7 +91,7 @@ class KioskRoot(BoxLayout):  # type: ignore[misc]
         self.add_widget(bottom, index=0)
         self._top, self._bottom = top, bottom
         self.built_frame = Clock.frames
-        Clock.schedule_once(collect_dead_screen, 0)  # the old bars, once the new are drawn
+        collect_dead_screen_soon()  # the old bars
 
     def _resized(self, _root: Widget, size: list[float]) -> None:
         width, height = round(size[0]), round(size[1])
