@@ -13,14 +13,14 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.domain.booking import free_booking
-from hub.domain.clock import local_iso
+from hub.domain.clock import local_iso, utc_now
 from hub.domain.models import Booking, BookingStatus, Room
 from hub.models import SyncEvent
 
@@ -86,7 +86,7 @@ class NoShowTimer:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utc_now,
         interval_s: float = CHECK_EVERY_S,
     ) -> None:
         self._sessions = sessions
