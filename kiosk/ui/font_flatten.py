@@ -4,30 +4,38 @@ Kivy's SDL2 text provider opens one FreeType face for every font, size and
 weight it draws (the kiosk's type scale has 20). SDL_ttf gives FreeType the
 font as a stream, not as memory, and FreeType copies a CFF font's subroutine
 indexes out of a stream into each face it opens: ~2.3 MB per face for Noto
-Sans CJK. Inlining every subroutine into the glyphs that call it (fontTools'
-``desubroutinize``) keeps the same outlines and hints in a file ~2 MB larger,
-and FreeType then has nothing to copy. Measured with the SC face under Xvfb:
-20 sizes cost 77 MB resident as extracted, 36 MB flat (docs/performance.md).
+Sans CJK. Inlining every subroutine into the glyphs that call it keeps the
+same outlines and hints in a file ~2 MB larger, and FreeType then has
+nothing to copy. Measured with the SC face under Xvfb: 20 sizes cost 77 MB
+resident as extracted, 36 MB flat (docs/performance.md).
 
-Flattening one CJK weight takes 25-50 s and ~430 MB while fontTools holds
-65,535 glyphs (the weights side by side, one process each, where there are
-the cores), so it is a deploy step (``lianxin kiosk --config … --prepare-
-fonts``), never work for a kiosk's start. A kiosk whose cache has no flat
-copy draws with the face as it is and logs how to make one.
+The inlining is AFDKO's ``tx`` (``tx -cff +b``: the CFF table written out
+again, glyph order kept, no subroutines), the native tool the ``cffsubr``
+package carries: 5-6 s and ~16 MB a CJK weight, against 30-80 s and ~430 MB
+for fontTools' ``desubroutinize`` in Python. Its table goes into a copy of
+the font whose other tables fontTools passes through byte for byte. It is
+still a deploy step (``lianxin kiosk --config … --prepare-fonts``), never
+work for a kiosk's start. A kiosk whose cache has no flat copy draws with
+the face as it is and logs how to make one.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
-import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.resources import as_file, files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.ui.font_faces import source_digest, written_atomically
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 log = logging.getLogger(__name__)
 
@@ -72,20 +80,7 @@ def flatten(face: Path, target: Path) -> None:
     Raises ``OSError`` when a file cannot be read or written and ``ValueError``
     when ``face`` is not a CFF font.
     """
-    from fontTools.ttLib import TTFont  # noqa: PLC0415 - only the deploy step loads fontTools
-
-    try:
-        font = TTFont(str(face))
-        if "CFF " not in font:
-            raise ValueError(f"{face} has no CFF outlines to flatten")
-        font["CFF "].cff.desubroutinize()
-    except (OSError, ValueError):
-        raise
-    except Exception as exc:  # fontTools reports a damaged font with many exception types
-        raise ValueError(f"{face}: not a font fontTools can read ({exc!r})") from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with written_atomically(target) as out:
-        font.save(out)
+    _flatten_each([(face, target)])
 
 
 def prepare_all(faces: Sequence[Path], cache_dir: Path) -> list[Prepared]:
@@ -119,52 +114,91 @@ def prepare_all(faces: Sequence[Path], cache_dir: Path) -> list[Prepared]:
     return prepared
 
 
-def _flatten_each(jobs: list[tuple[Path, Path]]) -> dict[Path, float]:
-    """Run ``flatten`` for each (face, target), a process each where there are cores; seconds.
+def _flatten_each(jobs: Sequence[tuple[Path, Path]]) -> dict[Path, float]:
+    """Flatten each (face, target), every face's ``tx`` at once; seconds from the start to each.
 
-    The processes are ``python -m kiosk.ui.font_flatten`` (``main``), so they
-    import this module and fontTools only, whatever the caller's program is.
+    ``tx`` is native and small (~16 MB), so the faces run side by side
+    whatever the cores. Every one is waited for, and the copies that came
+    out whole are written, before the first error is raised.
     """
-    if min(len(jobs), os.cpu_count() or 1) <= 1:
-        return {face: _timed_flatten(face, target) for face, target in jobs}
-    running = [
-        (
-            face,
-            subprocess.Popen(
-                [sys.executable, "-m", __spec__.name, str(face), str(target)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            ),
-        )
-        for face, target in jobs
-    ]
-    seconds: dict[Path, float] = {}
+    started = time.monotonic()
     errors: list[Exception] = []
-    for face, process in running:  # every one is waited for, even after a failure
-        out, err = process.communicate()
-        if process.returncode == 0:
-            seconds[face] = float(out.split()[-1])  # main's last line
-        elif process.returncode == EXIT_NOT_A_FONT:
-            errors.append(ValueError(err.strip()))
-        elif process.returncode == EXIT_CANNOT_WRITE:
-            errors.append(OSError(err.strip()))
-        else:
-            errors.append(
-                OSError(
-                    f"flattening {face} stopped (exit {process.returncode}; out of memory? "
-                    f"it takes ~430 MB): {err.strip()[-500:]}"
+    fonts: dict[Path, TTFont] = {}
+    for face, _ in jobs:
+        try:
+            fonts[face] = _cff_font(face)
+        except (OSError, ValueError) as exc:
+            errors.append(exc)
+    seconds: dict[Path, float] = {}
+    try:
+        with _tx() as tx, tempfile.TemporaryDirectory(prefix="lianxin-flat-") as scratch:
+            running = []
+            for number, (face, target) in enumerate(jobs):
+                if face not in fonts:
+                    continue
+                table = Path(scratch) / f"{number}.cff"
+                process = subprocess.Popen(
+                    [str(tx), "-cff", "+b", str(face), str(table)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
                 )
-            )
+                running.append((face, target, table, process))
+            for face, target, table, process in running:
+                said, _ = process.communicate()
+                if process.returncode != 0:
+                    errors.append(
+                        ValueError(f"{face}: tx cannot read its outlines: {said.strip()}")
+                    )
+                    continue
+                try:
+                    _write_with_table(fonts[face], table.read_bytes(), target)
+                except OSError as exc:
+                    errors.append(exc)
+                    continue
+                seconds[face] = time.monotonic() - started
+    finally:
+        for font in fonts.values():
+            font.close()
     if errors:
         raise errors[0]
     return seconds
 
 
-def _timed_flatten(face: Path, target: Path) -> float:
-    started = time.monotonic()
-    flatten(face, target)
-    return time.monotonic() - started
+def _cff_font(face: Path) -> TTFont:
+    """``face`` opened lazily, its tables as they are; ``ValueError`` without CFF outlines."""
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 - only the deploy step loads fontTools
+
+    try:
+        # No bounding boxes or timestamp worked out again: every table but the
+        # outlines is written back exactly as it was read.
+        font = TTFont(str(face), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+        if "CFF " not in font:
+            raise ValueError(f"{face} has no CFF outlines to flatten")
+    except (OSError, ValueError):
+        raise
+    except Exception as exc:  # fontTools reports a damaged font with many exception types
+        raise ValueError(f"{face}: not a font fontTools can read ({exc!r})") from exc
+    return font
+
+
+def _write_with_table(font: TTFont, cff: bytes, target: Path) -> None:
+    """Save ``font`` to ``target`` with ``cff`` as its CFF table, as bytes, not parsed."""
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable  # noqa: PLC0415
+
+    table = DefaultTable("CFF ")
+    table.data = cff
+    font["CFF "] = table
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with written_atomically(target) as out:
+        font.save(out, reorderTables=False)
+
+
+@contextmanager
+def _tx() -> Iterator[Path]:
+    """The ``tx`` executable that the ``cffsubr`` package carries, as a file to run."""
+    with as_file(files("cffsubr").joinpath("tx")) as tx:
+        yield tx
 
 
 def _forget_older_copies(face: Path, target: Path, cache_dir: Path) -> None:
@@ -188,25 +222,3 @@ def drawn_face(face: Path, cache_dir: Path) -> Path:
             extra={"event": "font_not_flattened", "font": str(face)},
         )
     return face
-
-
-def main(argv: Sequence[str]) -> int:
-    """``python -m kiosk.ui.font_flatten FACE TARGET``: one of ``prepare_all``'s processes.
-
-    Prints the seconds it took; a font it cannot read exits ``EXIT_NOT_A_FONT``
-    and a file it cannot read or write ``EXIT_CANNOT_WRITE``, the reason on stderr.
-    """
-    face, target = (Path(arg) for arg in argv)
-    try:
-        print(_timed_flatten(face, target))
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_NOT_A_FONT
-    except OSError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CANNOT_WRITE
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

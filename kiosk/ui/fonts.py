@@ -70,7 +70,7 @@ def prepare_kiosk_fonts(cache_dir: Path, override: str | None = None) -> list[Pr
     """The deploy step: extract the SC faces and flatten them (:mod:`kiosk.ui.font_flatten`).
 
     Raises ``FontNotFoundError``, ``OSError`` (cache not writable) or
-    ``ValueError`` (a font fontTools cannot read).
+    ``ValueError`` (a font fontTools or ``tx`` cannot read).
     """
     regular = find_cjk_font(override)
     sources = dict.fromkeys((regular, bold_variant(regular)))  # one entry when there is no bold
