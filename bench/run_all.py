@@ -209,7 +209,7 @@ def table(f: dict[str, float | None], rounds: list[float]) -> str:
             ratio(f["hub_ingest_pg_per_s"], f["fanin_raw_per_s"]),
         ),
         (
-            "hub ingest, PostgreSQL, new database, no statistics yet (/s)",
+            "hub ingest, PostgreSQL, new database, no statistics yet, a quarter of the load (/s)",
             f["hub_ingest_pg_fresh_per_s"],
             "for scale",
             ratio(f["hub_ingest_pg_fresh_per_s"], f["fanin_raw_per_s"]),
