@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CFF_FLAVOUR = b"OTTO"  # sfnt version of a font with CFF outlines (TrueType: 0x00010000)
-EXIT_NOT_A_FONT = 2  # main's exit codes, for the process that ran it
-EXIT_CANNOT_WRITE = 3
 
 
 @dataclass(frozen=True)
@@ -196,8 +194,18 @@ def _write_with_table(font: TTFont, cff: bytes, target: Path) -> None:
 
 @contextmanager
 def _tx() -> Iterator[Path]:
-    """The ``tx`` executable that the ``cffsubr`` package carries, as a file to run."""
-    with as_file(files("cffsubr").joinpath("tx")) as tx:
+    """The ``tx`` executable that the ``cffsubr`` package carries, as a file to run.
+
+    Raises ``OSError`` saying what to install when the package is missing.
+    """
+    try:
+        carrier = files("cffsubr")
+    except ModuleNotFoundError as exc:
+        raise OSError(
+            "AFDKO's tx is needed to prepare the fonts: install the kiosk's "
+            "dependencies (pip install 'lianxin[kiosk]', which brings cffsubr)"
+        ) from exc
+    with as_file(carrier.joinpath("tx")) as tx:
         yield tx
 
 

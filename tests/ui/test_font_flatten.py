@@ -22,6 +22,7 @@ from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 from kivy import kivy_data_dir
 
+from kiosk.ui import font_flatten
 from kiosk.ui.font_flatten import drawn_face, flat_copy_path, flatten, prepare_all
 from kiosk.ui.fonts import find_cjk_font, kiosk_fonts, prepare_kiosk_fonts
 from tests.ui.kivy_process import DRAW, run_kivy
@@ -239,3 +240,16 @@ def test_the_deploy_command_names_a_font_it_cannot_read(tmp_path: Path) -> None:
     assert "cannot prepare the fonts" in done.stderr and "Broken-Regular.otf" in done.stderr
     assert "Traceback" not in done.stderr
     assert not list((tmp_path / "data" / "cache" / "fonts").glob("*.otf"))
+
+
+def test_without_tx_the_deploy_step_says_what_to_install_and_writes_nothing(
+    small_face: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_package(name: str) -> None:
+        raise ModuleNotFoundError(f"No module named {name!r}")
+
+    monkeypatch.setattr(font_flatten, "files", no_package)
+    cache = tmp_path / "cache"
+    with pytest.raises(OSError, match=r"lianxin\[kiosk\].*cffsubr"):
+        prepare_all([small_face], cache)
+    assert not cache.exists()
