@@ -25,7 +25,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from central.models import Event
-from central.schemas import EVENT_ID_PATTERN, EventIn, ItemStatus, StationId
+from central.schemas import EventIn, ItemStatus
 from protocol.messages import REQUEST_MODELS, MessageType
 
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -186,14 +186,12 @@ _PAYLOAD_CHECKS = {kind: _payload_check(kind) for kind in MessageType}
 
 
 def _item_check(kind: MessageType) -> type[BaseModel]:
-    """An item of ``kind`` as ``EventIn`` takes it, its payload's body checked as ``kind``'s."""
+    """``EventIn`` for an item of ``kind`` only, its payload's body checked as ``kind``'s."""
     this_kind: Any = Literal[kind.value]
     return create_model(
         f"{kind.value.title().replace('_', '')}Item",
-        __config__=ConfigDict(extra="forbid"),
-        event_id=(Annotated[str, Field(pattern=EVENT_ID_PATTERN)], ...),
+        __base__=EventIn,
         kind=(this_kind, ...),
-        station=(StationId, ...),
         payload=(_PAYLOAD_CHECKS[kind], ...),
     )
 
