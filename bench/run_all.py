@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.stack import RATIO_PLACES
+
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 # The Makefile stops the bench at 590 s; the scripts share what is left
@@ -120,7 +123,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
         figures[f"e2e_{part}_p99_ms_100"] = split["p99"] if split else None
     if top:
         limit = top["echo_ms"]["p99"] + top["commit_ms"]["p99"]
-        figures["e2e_p99_ratio_100"] = round(top["e2e_ms"]["p99"] / limit, 2)
+        figures["e2e_p99_ratio_100"] = round(top["e2e_ms"]["p99"] / limit, RATIO_PLACES)
     else:
         figures["e2e_p99_ratio_100"] = None
     ingest = raw.get("ingest") or {}
@@ -169,7 +172,7 @@ def round_ratios(raw: dict[str, Any]) -> list[float]:
 
 def table(f: dict[str, float | None], rounds: list[float]) -> str:
     def ratio(value: float | None, limit: float | None) -> str:
-        return f"{value / limit:.2f}" if value and limit else "-"
+        return _ratio(value / limit) if value and limit else "-"
 
     limit_100 = (
         (f["echo_p99_ms_100"] or 0) + (f["commit_p99_ms"] or 0) if f["echo_p99_ms_100"] else None
@@ -184,7 +187,7 @@ def table(f: dict[str, float | None], rounds: list[float]) -> str:
         ("echo p99 + commit p99, 100 kiosks (ms)", limit_100, "the limit", "1.00"),
         (
             "ratio in each alternating round, 100 kiosks (pooled above)",
-            ", ".join(f"{r:.2f}" for r in rounds) or None,
+            ", ".join(_ratio(r) for r in rounds) or None,
             "",
             "",
         ),
@@ -198,7 +201,7 @@ def table(f: dict[str, float | None], rounds: list[float]) -> str:
             "hub ingest, SQLite (/s)",
             f["hub_ingest_sqlite_per_s"],
             "≥ 5,000 and ≥ ½ fan-in",
-            _value(f["hub_ingest_ratio"])
+            _ratio(f["hub_ingest_ratio"])
             if f["hub_ingest_ratio"] is not None
             else ratio(f["hub_ingest_sqlite_per_s"], f["fanin_raw_per_s"]),
         ),
@@ -267,6 +270,11 @@ def _split(f: dict[str, float | None]) -> list[tuple[str, str]]:
         (name, f"{_value(f[f'e2e_{key}_p50_ms_100'])} / {_value(f[f'e2e_{key}_p99_ms_100'])}")
         for name, key in parts
     ]
+
+
+def _ratio(value: float) -> str:
+    """A ratio to a limit, to ``RATIO_PLACES`` decimals."""
+    return f"{value:.{RATIO_PLACES}f}"
 
 
 def _value(value: float | str | None) -> str:

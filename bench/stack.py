@@ -19,6 +19,10 @@ from lianxin.network import LocalNetwork
 from lianxin.processes import RoleProcess
 from protocol.lean_paho import LeanClient
 
+# Decimals of a ratio to its limit: two would print 0.496 of the fan-in as
+# 0.50, a target met, and a swipe at 2.004× its limit as 2.00.
+RATIO_PLACES = 3
+
 
 def start_hub(
     network: LocalNetwork, *, kiosk_rate_per_s: float | None = None, stations: int = 10
