@@ -184,7 +184,7 @@ def table(f: dict[str, float | None], rounds: list[float]) -> str:
             "≤ 2× limit",
             ratio(f["e2e_p99_ms_100"], limit_100),
         ),
-        ("echo p99 + commit p99, 100 kiosks (ms)", limit_100, "the limit", "1.00"),
+        ("echo p99 + commit p99, 100 kiosks (ms)", limit_100, "the limit", _ratio(1.0)),
         (
             "ratio in each alternating round, 100 kiosks (pooled above)",
             ", ".join(_ratio(r) for r in rounds) or None,
@@ -221,7 +221,7 @@ def table(f: dict[str, float | None], rounds: list[float]) -> str:
             "raw fan-in, the hub's paho client doing nothing (/s)",
             f["fanin_raw_per_s"],
             "the limit",
-            "1.00",
+            _ratio(1.0),
         ),
         ("raw fan-in, stock paho (/s)", f["fanin_paho_per_s"], "for scale", ""),
         ("raw fan-in, mosquitto_sub (C) (/s)", f["fanin_c_per_s"], "for scale", ""),
