@@ -11,6 +11,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from central.schemas import BatchResult
 from tests.central.stack import Central
 
 READ_AT = "2026-11-29T04:05:00Z"
@@ -67,6 +68,9 @@ def test_each_item_gets_its_own_answer_in_order(live: Central) -> None:
         },
     )
     assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "application/json"
+    # Written straight to JSON, the answer is still what the OpenAPI document says.
+    BatchResult.model_validate(answer.json())
     results = answer.json()["results"]
     assert [(r["index"], r["event_id"], r["status"]) for r in results] == [
         (0, "ev-1", "accepted"),
