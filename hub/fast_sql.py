@@ -1,4 +1,4 @@
-"""The hub's per-batch statements, compiled once and run on SQLite's own cursor.
+"""The hub's per-batch statements, compiled once and run on the driver's own cursor.
 
 A check-in batch runs the same eight statements every time (hub/inbox.py,
 hub/domain/check_in.py). Through ``Connection.execute`` each costs ~20 µs
@@ -13,8 +13,20 @@ savepoints, the same SQL. Measured with ``Inbox.accept_batch``, back to
 back: a batch of one check-in 494 → 333 µs of CPU, 500 at a time 54.9 →
 48.2 µs each (docs/performance.md, fifth round).
 
-On other databases (PostgreSQL through psycopg) it runs the statement
-through SQLAlchemy as before: only SQLite has the one-process targets.
+On PostgreSQL through psycopg it runs each statement once a batch, on
+psycopg's cursor, whatever the batch's size: a list is one array
+parameter (``IN (…)`` becomes ``= ANY(…)``) and the rows of an insert go
+as one array a column (``INSERT … SELECT * FROM unnest(…)``). Through
+SQLAlchemy, a batch's inserts were multi-row statements of thousands of
+parameters, which psycopg parses in Python afresh each time (it caches
+only short ones), or an executemany of one round of its pipeline a row:
+three quarters of the hub's CPU on PostgreSQL (docs/performance.md,
+twenty-third round). An update or delete of many rows stays an
+executemany, on the cursor. The arrays are cast to the columns' types
+without their lengths, so a value too long for its column is refused by
+the insert, as SQLAlchemy's statements had it refused, not cut short by
+the cast. Any other database, or driver, runs the statement through
+SQLAlchemy.
 
 A database error comes out as SQLAlchemy's own (``IntegrityError`` for a
 twin's claim, say), so callers catch what they caught before.
@@ -55,6 +67,11 @@ Statement = Select[Any] | UpdateBase  # a SELECT, INSERT, UPDATE or DELETE
 # Rows per multi-row INSERT at most (a power of two): well under SQLite's variable limit.
 _ROWS_PER_INSERT = 128
 _ONE_ROW = re.compile(r" VALUES (\((?:\?, )*\?\))")
+# PostgreSQL (psycopg's "pyformat"): an expanding IN list, a row of values, one parameter.
+_PG_IN_LIST = re.compile(r"IN \(__\[POSTCOMPILE_(\w+)\]\)")
+_PG_VALUES = re.compile(r" VALUES \(((?:%\(\w+\)s[^,()]*, )*%\(\w+\)s[^,()]*)\)")
+_PG_PARAMETER = re.compile(r"%\((\w+)\)s")
+_TYPE_LENGTH = re.compile(r"\(\d+(?:, *\d+)?\)")
 
 
 class _Unset:
@@ -78,21 +95,9 @@ class _Compiled:
     """One statement's SQL for one dialect and set of parameter names, and how to bind them."""
 
     def __init__(self, statement: Statement, dialect: Dialect, keys: Sequence[str]) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-        assert isinstance(compiled, SQLCompiler)
-        for column in compiled._result_columns:
-            if column.type._cached_result_processor(dialect, None) is not None:
-                raise TypeError(f"result column {column.keyname!r} needs converting: {statement}")
+        compiled = _compile(statement, dialect, keys)
         self.sql = compiled.string
-        processors = compiled._bind_processors
-        self.slots: list[_Slot] = []
-        for name in compiled.positiontup or ():
-            bind = compiled.binds[name]
-            process = cast(Processor | None, processors.get(name))  # a tuple's: not used here
-            fixed: Any = _GIVEN
-            if bind.unique:  # a literal written in the statement, e.g. status == "confirmed"
-                fixed = process(bind.effective_value) if process else bind.effective_value
-            self.slots.append(_Slot(name, process, bool(bind.expanding), fixed))
+        self.slots = [_slot(compiled, name) for name in compiled.positiontup or ()]
         self.one_row = _ONE_ROW.search(self.sql)
         # One parameter row of an executemany (no ``IN`` lists there).
         self.row: Callable[[Mapping[str, Any]], list[Any]] = _row_maker(self.slots)
@@ -114,6 +119,116 @@ class _Compiled:
             else:
                 values.append(value)
         return sql, values
+
+
+def _compile(statement: Statement, dialect: Dialect, keys: Sequence[str]) -> SQLCompiler:
+    """``statement`` compiled for ``dialect``; refused if its rows would need converting."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
+    assert isinstance(compiled, SQLCompiler)
+    for column in compiled._result_columns:
+        if column.type._cached_result_processor(dialect, None) is not None:
+            raise TypeError(f"result column {column.keyname!r} needs converting: {statement}")
+    return compiled
+
+
+def _slot(compiled: SQLCompiler, name: str) -> _Slot:
+    bind = compiled.binds[name]
+    process = cast(Processor | None, compiled._bind_processors.get(name))  # a tuple's: unused
+    fixed: Any = _GIVEN
+    if bind.unique:  # a literal written in the statement, e.g. status == "confirmed"
+        fixed = process(bind.effective_value) if process else bind.effective_value
+    return _Slot(name, process, bool(bind.expanding), fixed)
+
+
+class _PgCompiled:
+    """One statement's SQL for PostgreSQL (psycopg), lists and an insert's rows as arrays.
+
+    The SQL is the same text for any number of rows or list items, so
+    psycopg parses it once and prepares it on the server (config/database.py).
+    """
+
+    def __init__(self, statement: Statement, dialect: Dialect, keys: Sequence[str]) -> None:
+        compiled = _compile(statement, dialect, keys)
+        sql = compiled.string
+        self.slots = {name: _slot(compiled, name) for name in compiled.binds}
+        arrays = {
+            name: f"%({name})b::{_array_type(compiled.binds[name].type, dialect)}"
+            for name in self.slots
+        }
+        # The parameters a row gives, as arrays: an insert's in the order of its
+        # columns, an update's in the order they appear; none for anything else.
+        self.columns: list[str] = []
+        if isinstance(statement, UpdateBase) and statement.is_insert:
+            values = _PG_VALUES.search(sql)
+            if values is None:
+                raise TypeError(f"only a single-row insert can take arrays: {statement}")
+            self.columns = _PG_PARAMETER.findall(values.group(1))
+            unnest = ", ".join(arrays[name] for name in self.columns)
+            head, tail = sql[: values.start()], sql[values.end() :]
+            # Built of SQLAlchemy's compiled SQL and parameter names: no value is written in.
+            sql = head + f" SELECT * FROM unnest({unnest})" + tail  # noqa: S608
+        elif isinstance(statement, UpdateBase) and statement.is_update:
+            sql = self._update_from_rows(sql, arrays)
+        else:
+            sql = _PG_IN_LIST.sub(lambda found: f"= ANY({arrays[found[1]]})", sql)
+        self.sql = sql
+        self.executemany_sql = compiled.string  # a delete, row by row
+
+    def _update_from_rows(self, sql: str, arrays: Mapping[str, str]) -> str:
+        """``UPDATE t SET … FROM unnest(…) AS _rows(…) WHERE …``: every row in one statement."""
+        if sql.count(" WHERE ") != 1 or " FROM " in sql:
+            raise TypeError(f"only a plain UPDATE … WHERE can take arrays: {sql}")
+
+        def from_rows(found: re.Match[str]) -> str:
+            name = found[1]
+            if self.slots[name].fixed is not _GIVEN:
+                return found[0]
+            if name not in self.columns:
+                self.columns.append(name)
+            return f'_rows."{name}"'
+
+        sql = _PG_PARAMETER.sub(from_rows, sql)
+        unnest = ", ".join(arrays[name] for name in self.columns)
+        names = ", ".join(f'"{name}"' for name in self.columns)
+        head, where = sql.split(" WHERE ")
+        return f"{head} FROM unnest({unnest}) AS _rows({names}) WHERE {where}"
+
+    def value(self, slot: _Slot, params: Mapping[str, Any]) -> Any:
+        """The value ``slot`` binds with ``params``: processed, and a list as a whole."""
+        if slot.fixed is not _GIVEN:
+            return slot.fixed
+        given = params[slot.name]
+        process = slot.process
+        if slot.expanding:
+            return [process(item) for item in given] if process else list(given)
+        return process(given) if process else given
+
+    def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: self.value(slot, params) for name, slot in self.slots.items()}
+
+    def bind_rows(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """The rows as one array a parameter they give; a literal of the statement as itself."""
+        arrays: dict[str, Any] = {
+            name: slot.fixed
+            for name, slot in self.slots.items()
+            if slot.fixed is not _GIVEN and name not in self.columns
+        }
+        for name in self.columns:
+            slot = self.slots[name]
+            if slot.fixed is not _GIVEN:
+                arrays[name] = [slot.fixed] * len(rows)
+            elif slot.process is not None:
+                process = slot.process
+                arrays[name] = [process(row[name]) for row in rows]
+            else:
+                arrays[name] = [row[name] for row in rows]
+        return arrays
+
+
+def _array_type(type_: Any, dialect: Dialect) -> str:
+    """The PostgreSQL array type of ``type_``'s values, without a length (``VARCHAR[]``)."""
+    name = dialect.type_compiler_instance.process(type_._unwrapped_dialect_impl(dialect))
+    return _TYPE_LENGTH.sub("", name) + "[]"
 
 
 def _row_maker(slots: Sequence[_Slot]) -> Callable[[Mapping[str, Any]], list[Any]]:
@@ -153,15 +268,22 @@ def _row_maker(slots: Sequence[_Slot]) -> Callable[[Mapping[str, Any]], list[Any
 
 
 class FastStatement:
-    """A Core statement compiled once per parameter names; run on the DBAPI cursor on SQLite."""
+    """A Core statement compiled once per parameter names; run on the DBAPI cursor."""
 
     def __init__(self, statement: Statement) -> None:
         self.statement = statement
         self._compiled: dict[tuple[str, ...], _Compiled] = {}
+        self._pg_compiled: dict[tuple[str, ...], _PgCompiled] = {}
 
     def rows(self, session: Session, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
         """Run a SELECT once with ``params``; its rows."""
         connection = session.connection()
+        if _on_psycopg(connection):
+            pg = self._pg(connection, params)
+            with _cursor(connection, pg.sql) as cursor:
+                cursor.execute(pg.sql, pg.bind(params))
+                rows: list[Sequence[Any]] = cursor.fetchall()
+            return rows
         if connection.dialect.name != "sqlite":
             return connection.execute(self.statement, params).all()
         sql, values = self._compile(connection, params).bind(params)
@@ -171,10 +293,24 @@ class FastStatement:
         return found
 
     def many(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Execute once per row (an executemany); every row has the same keys."""
+        """Execute once per row (an executemany); every row has the same keys.
+
+        On PostgreSQL an insert or an update takes all the rows in one
+        statement, as arrays. An update's rows must each name a different
+        row to change: of two naming the same, one is applied, not both in turn.
+        """
         if not rows:
             return
         connection = session.connection()
+        if _on_psycopg(connection):
+            pg = self._pg(connection, rows[0])
+            if pg.columns:  # an insert or an update: one statement
+                with _cursor(connection, pg.sql) as cursor:
+                    cursor.execute(pg.sql, pg.bind_rows(rows))
+                return
+            with _cursor(connection, pg.executemany_sql) as cursor:
+                cursor.executemany(pg.executemany_sql, [pg.bind(row) for row in rows])
+            return
         if connection.dialect.name != "sqlite":
             connection.execute(self.statement, list(rows))
             return
@@ -189,6 +325,14 @@ class FastStatement:
         if not rows:
             return []
         connection = session.connection()
+        if _on_psycopg(connection):
+            pg = self._pg(connection, rows[0])
+            if not pg.columns:
+                raise TypeError(f"only a single-row insert can be repeated: {self.statement}")
+            with _cursor(connection, pg.sql) as cursor:
+                cursor.execute(pg.sql, pg.bind_rows(rows))
+                inserted: list[Sequence[Any]] = cursor.fetchall()
+            return inserted
         if connection.dialect.name != "sqlite":
             return connection.execute(self.statement, list(rows)).all()
         compiled = self._compile(connection, rows[0])
@@ -218,6 +362,14 @@ class FastStatement:
             compiled = self._compiled[keys] = _Compiled(self.statement, connection.dialect, keys)
         return compiled
 
+    def _pg(self, connection: Connection, params: Mapping[str, Any]) -> _PgCompiled:
+        keys = tuple(params)
+        compiled = self._pg_compiled.get(keys)
+        if compiled is None:
+            compiled = _PgCompiled(self.statement, connection.dialect, keys)
+            self._pg_compiled[keys] = compiled
+        return compiled
+
 
 def execute_plain(connection: Connection, sql: str) -> None:
     """Run ``sql``, which takes no parameters and returns no rows, on the DBAPI cursor.
@@ -228,6 +380,11 @@ def execute_plain(connection: Connection, sql: str) -> None:
     """
     with _cursor(connection, sql) as cursor:
         cursor.execute(sql)
+
+
+def _on_psycopg(connection: Connection) -> bool:
+    dialect = connection.dialect
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
 
 
 def _power_of_two_at_least(n: int) -> int:

@@ -1,8 +1,9 @@
 """FastStatement gives what SQLAlchemy's own execution gives, on SQLite and on PostgreSQL.
 
 On SQLite it binds and runs the compiled SQL on the DBAPI cursor itself; on
-PostgreSQL it hands the statement to SQLAlchemy. Each test runs the same
-statements both ways against a real database file or server and compares.
+PostgreSQL it runs one statement a call on psycopg's cursor, lists and rows
+as arrays. Each test runs the same statements both ways against a real
+database file or server and compares.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.fast_sql import FastStatement
@@ -233,3 +234,57 @@ def test_a_statement_reading_times_back_is_refused(tmp_path: Path) -> None:
     reading_times = FastStatement(select(VISITS.c.at).where(VISITS.c.card == bindparam("c")))
     with Session(engine) as session, pytest.raises(TypeError, match="'at' needs converting"):
         reading_times.rows(session, {"c": "C00001"})
+
+
+def test_a_value_too_long_for_its_column_is_refused_not_cut_short(postgres_url: str) -> None:
+    """On PostgreSQL rows go as arrays cast without a length: the column's own length refuses."""
+    engine = create_engine(postgres_url)
+    METADATA.drop_all(engine)
+    METADATA.create_all(engine)
+    sessions = sessionmaker(engine)
+    too_long = "X" * 21  # card and note are VARCHAR(20)
+    try:
+        with pytest.raises(DataError, match="too long"), sessions.begin() as session:
+            INSERT.many(session, [*_rows(2), {**_rows(1, start=5)[0], "card": too_long}])
+        with pytest.raises(DataError, match="too long"), sessions.begin() as session:
+            INSERT_RETURNING.insert_returning(session, [{**_rows(1)[0], "note": too_long}])
+        with sessions.begin() as session:
+            INSERT.many(session, _rows(2))
+        with pytest.raises(DataError, match="too long"), sessions.begin() as session:
+            NOTE.many(session, [{"c": "C00000", "n": "fits"}, {"c": "C00001", "n": too_long}])
+        with sessions() as session:
+            stored = dict(session.execute(select(VISITS.c.card, VISITS.c.note)).all())
+        assert stored == {"C00000": "", "C00001": ""}
+    finally:
+        METADATA.drop_all(engine)
+        engine.dispose()
+
+
+def test_postgres_prepares_one_text_a_statement_whatever_the_sizes(postgres_url: str) -> None:
+    """Lists and rows go as arrays: the SQL is the same for any size, prepared once on the server.
+
+    psycopg prepares a statement it has run five times on a connection;
+    a text for every size (thousands of parameters) it parsed afresh each time.
+    """
+    engine = create_engine(postgres_url)
+    METADATA.drop_all(engine)
+    METADATA.create_all(engine)
+    try:
+        with sessionmaker(engine).begin() as session:
+            start = 0
+            for size in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89):
+                rows = _rows(size, start=start)
+                INSERT_RETURNING.insert_returning(session, rows)
+                COUNTS.rows(session, {"cards": [row["card"] for row in rows], "since": T0})
+                NOTE.many(session, [{"c": row["card"], "n": "seen"} for row in rows])
+                start += size
+            prepared = session.connection().exec_driver_sql(
+                "SELECT statement FROM pg_prepared_statements"
+            )
+            texts = [text for (text,) in prepared]
+    finally:
+        METADATA.drop_all(engine)
+        engine.dispose()
+    assert len([sql for sql in texts if sql.startswith("INSERT INTO visits")]) == 1
+    assert len([sql for sql in texts if sql.startswith("SELECT visits.card")]) == 1
+    assert len([sql for sql in texts if sql.startswith("UPDATE visits")]) == 1
