@@ -15,16 +15,17 @@ back: a batch of one check-in 494 → 333 µs of CPU, 500 at a time 54.9 →
 
 On PostgreSQL through psycopg it runs each statement once a batch, on
 psycopg's cursor, whatever the batch's size: a list is one array
-parameter (``IN (…)`` becomes ``= ANY(…)``) and the rows of an insert go
-as one array a column (``INSERT … SELECT * FROM unnest(…)``). Through
+parameter (``IN (…)`` becomes ``= ANY(…)``) and the rows of an insert or
+an update go as one array a column (``INSERT … SELECT * FROM unnest(…)``,
+``UPDATE … FROM unnest(…) AS _rows(…) WHERE …``). Through
 SQLAlchemy, a batch's inserts were multi-row statements of thousands of
 parameters, which psycopg parses in Python afresh each time (it caches
 only short ones), or an executemany of one round of its pipeline a row:
-three quarters of the hub's CPU on PostgreSQL (docs/performance.md,
-twenty-third round). An update or delete of many rows stays an
-executemany, on the cursor. The arrays are cast to the columns' types
+two thirds of a batch's CPU on PostgreSQL (docs/performance.md,
+twenty-third round). A delete of many rows stays an executemany, on
+the cursor. The arrays are cast to the columns' types
 without their lengths, so a value too long for its column is refused by
-the insert, as SQLAlchemy's statements had it refused, not cut short by
+the statement, as SQLAlchemy's statements had it refused, not cut short by
 the cast. Any other database, or driver, runs the statement through
 SQLAlchemy.
 
@@ -141,7 +142,7 @@ def _slot(compiled: SQLCompiler, name: str) -> _Slot:
 
 
 class _PgCompiled:
-    """One statement's SQL for PostgreSQL (psycopg), lists and an insert's rows as arrays.
+    """One statement's SQL for PostgreSQL (psycopg), lists and many rows as arrays.
 
     The SQL is the same text for any number of rows or list items, so
     psycopg parses it once and prepares it on the server (config/database.py).
