@@ -7,7 +7,7 @@ released as a no-show: the person need not choose "my booking" on screen.
 
 Check-ins are the bulk of the hub's work (a festival day, a kiosk's
 backlog after a week offline), so ``record_check_ins`` takes many at once:
-one grouped query for the visit counts, one for the bookings due, one
+one query for the visit counts, one for the bookings due, one
 multi-row insert, whatever the number of check-ins. ``record_check_in``
 is the same code for one.
 """
@@ -18,7 +18,8 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import String, Table, bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -56,6 +57,31 @@ _VISITS = FastStatement(
         _CHECK_INS.c.received_at >= bindparam("since"),
     )
     .group_by(_CHECK_INS.c.credential)
+)
+# The same counts on PostgreSQL, one index seek per person whatever the
+# planner knows. Given ``credential = ANY(list)``, a planner without
+# statistics yet (a new database, until autovacuum first analyses it) read
+# every check-in of the credential kind this year and tested each against
+# the list: a batch's lookup grew by ~3 ms for every 500 check-ins stored,
+# 130 ms at 20,000 (docs/performance.md, twenty-fourth round). Counted per
+# person from the list, the seek on (kind, credential, received_at) is the
+# only plan there is. A person without a visit comes back with 0.
+_WANTED = (
+    func.unnest(bindparam("credentials", type_=postgresql.ARRAY(String)))
+    .table_valued("credential")
+    .render_derived(name="wanted")
+)
+_VISITS_ON_POSTGRESQL = FastStatement(
+    select(
+        _WANTED.c.credential,
+        select(func.count())
+        .where(
+            _CHECK_INS.c.credential_kind == bindparam("kind"),
+            _CHECK_INS.c.credential == _WANTED.c.credential,
+            _CHECK_INS.c.received_at >= bindparam("since"),
+        )
+        .scalar_subquery(),
+    )
 )
 # Every booking due at any station, not those of the batch's people: the
 # no-show release keeps confirmed bookings that have started to the ones in
@@ -137,12 +163,15 @@ def _visits_this_year(session: Session, people: set[Person], now: datetime) -> d
     """Check-ins stored since 1 January (people's time zone), per person; absent means none."""
     year_start = datetime(now.astimezone(PEOPLE_TZ).year, 1, 1, tzinfo=PEOPLE_TZ).astimezone(UTC)
     counts: dict[Person, int] = {}
+    on_postgresql = session.get_bind().dialect.name == "postgresql"
+    visits = _VISITS_ON_POSTGRESQL if on_postgresql else _VISITS
     for kind, credentials in _lookups(people):
-        found = _VISITS.rows(
+        found = visits.rows(
             session, {"kind": kind, "credentials": credentials, "since": year_start}
         )
         for credential, count in found:
-            counts[(kind, credential)] = count
+            if count:  # PostgreSQL's count names everyone asked for
+                counts[(kind, credential)] = count
     return counts
 
 

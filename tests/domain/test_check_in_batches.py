@@ -192,3 +192,33 @@ def test_a_request_a_constraint_refuses_takes_back_only_its_own_writes(
     assert refused not in stored and {requests[0].id, requests[2].id} <= stored
     assert domain.count(Signup) == 0
     assert domain.count(CheckIn) == 2
+
+
+def test_counting_visits_on_postgresql_is_a_lookup_before_any_statistics(
+    tmp_path: Path, empty_postgres_url: str
+) -> None:
+    """A new hub's database, not analysed yet, still finds each person in the index.
+
+    Until autovacuum first analyses a new database, PostgreSQL plans without
+    statistics. Given ``credential = ANY(list)``, it then read every
+    check-in of the credential kind and tested each against the list, so a
+    festival's first minutes on a new hub got slower with every batch
+    stored. Autovacuum is off for the table here: the plan must not need it.
+    """
+    domain = Domain.create(tmp_path, empty_postgres_url)
+    with domain.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE check_ins SET (autovacuum_enabled = false)"))
+    domain.clock.now = local(30, 9, 50)
+    regulars = [f"{n:010X}" for n in range(10)]
+    newcomer = "FFFFFFFFFF"
+    domain.inbox.accept_batch([domain.check_in_request(card) for card in regulars])
+    quiet, counts = _rows_read_to_count_visits(domain, [*regulars, newcomer])
+    assert counts == {("rfid_em4100", card): 1 for card in regulars}  # no visit: not counted
+
+    crowd = [domain.check_in_request(f"C{n:09d}") for n in range(5_000)]
+    for start in range(0, len(crowd), 500):
+        domain.inbox.accept_batch(crowd[start : start + 500])
+    busy, counts = _rows_read_to_count_visits(domain, [*regulars, newcomer])
+    assert counts == {("rfid_em4100", card): 1 for card in regulars}
+    # Reading the kind's check-ins would read all 5,010 stored.
+    assert busy < quiet + 200, (quiet, busy)
