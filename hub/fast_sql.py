@@ -20,16 +20,16 @@ an update go as one array a column (``INSERT … SELECT * FROM unnest(…)``,
 ``UPDATE … FROM unnest(…) AS _rows(…) WHERE …``). Every array, a
 statement's own array parameters too, goes in psycopg's binary format:
 its text format escapes each element in Python (244 against 70 µs for a
-list of 400 credentials). Through SQLAlchemy, a batch's inserts were multi-row statements of thousands of
-parameters, which psycopg parses in Python afresh each time (it caches
-only short ones), or an executemany of one round of its pipeline a row:
-two thirds of a batch's CPU on PostgreSQL (docs/performance.md,
-twenty-third round). A delete of many rows stays an executemany, on
-the cursor. The arrays are cast to the columns' types
-without their lengths, so a value too long for its column is refused by
-the statement, as SQLAlchemy's statements had it refused, not cut short by
-the cast. Any other database, or driver, runs the statement through
-SQLAlchemy.
+list of 400 credentials). Through SQLAlchemy, a batch's inserts were
+multi-row statements of thousands of parameters, which psycopg parses
+in Python afresh each time (it caches only short ones), or an
+executemany of one round of its pipeline a row: two thirds of a batch's
+CPU on PostgreSQL (docs/performance.md, twenty-third round). A delete
+of many rows stays an executemany, on the cursor. The arrays are cast
+to the columns' types without their lengths, so a value too long for
+its column is refused by the statement, as SQLAlchemy's statements had
+it refused, not cut short by the cast. Any other database, or driver,
+runs the statement through SQLAlchemy.
 
 A database error comes out as SQLAlchemy's own (``IntegrityError`` for a
 twin's claim, say), so callers catch what they caught before.
