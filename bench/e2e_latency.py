@@ -17,13 +17,19 @@ load's processes start swiping together, once all of them are connected
 ``--rounds`` rounds and their samples are pooled (``pooled``). Each swipe
 is also split in three (``split_ms``): the kiosk's durable write, on to
 the hub's batch (the reply's ``hub_time``), and the hub's transaction
-with the way back. Prints one JSON line; asserts nothing.
+with the way back. And both sides' CPU is counted per swipe
+(``cpu_ms_per_swipe``): the load processes' own over their schedule,
+the hub's (or the echo responder's thread) and the broker's over the
+phase, start-ups included. On two vCPUs the swipes and the limit each
+wait for the CPU their own side keeps busy. Prints one JSON line;
+asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sqlite3
 import subprocess
@@ -31,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +46,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.stack import RATIO_PLACES, bare_client, percentile, start_hub
+from bench.stack import RATIO_PLACES, bare_client, cpu_s, percentile, start_hub
 from config.lifecycle import freeze_startup_heap
 from config.settings import BrokerSettings, KioskSettings, PacingSettings
 from devices.scan import CredentialKind, ScanEvent
@@ -71,9 +78,9 @@ def main() -> None:
     args = parser.parse_args()
     load = Load(args.port, args.swipes, args.interval)
     if args.role == "kiosks":
-        print(json.dumps(run_kiosks(args.first, args.count, load, args.dir)))
+        print(json.dumps(timed(lambda: run_kiosks(args.first, args.count, load, args.dir))))
     elif args.role == "echo":
-        print(json.dumps(run_echo_clients(args.first, args.count, load)))
+        print(json.dumps(timed(lambda: run_echo_clients(args.first, args.count, load))))
     else:
         levels = [int(n) for n in args.kiosks.split(",")]
         print(json.dumps(bench(levels, args.swipes, args.interval, args.rounds)))
@@ -90,11 +97,13 @@ def bench(levels: list[int], swipes: int, interval: float, rounds: int) -> dict[
     }
     try:
         network.broker.start()
-        start_hub(network, kiosk_rate_per_s=10_000)
+        hub = start_hub(network, kiosk_rate_per_s=10_000)
+        assert hub.popen is not None and network.broker.pid is not None
         load = Load(network.broker_info.port, swipes, interval)
+        pids = Pids(hub=hub.popen.pid, broker=network.broker.pid)
         for kiosks in levels:
             measured = [
-                measure_round(kiosks, load, run_dir)
+                measure_round(kiosks, load, run_dir, pids)
                 for _ in range(rounds if kiosks == max(levels) else 1)
             ]
             results["levels"][str(kiosks)] = pooled(measured)
@@ -111,6 +120,7 @@ class Round:
     echo: list[float]
     commits: list[float]  # the limit's commit, measured while the kiosks swiped
     quiet_commits: list[float]  # the same meter during the echo run
+    cpu_s: dict[str, dict[str, float]]  # per side ("swipe", "echo"): CPU s by process
 
     def ratios(self) -> dict[str, float]:
         e2e = percentile([swipe[0] for swipe in self.swipes_ms], 0.99)
@@ -123,17 +133,35 @@ class Round:
         }
 
 
-def measure_round(kiosks: int, load: Load, run_dir: Path) -> Round:
+@dataclass(frozen=True)
+class Pids:
+    hub: int
+    broker: int
+
+
+def measure_round(kiosks: int, load: Load, run_dir: Path, pids: Pids) -> Round:
     # A later round reopens the same outboxes: each kiosk's sequence goes on.
+    hub_at, broker_at = cpu_s(pids.hub), cpu_s(pids.broker)
     with CommitMeter(run_dir / f"commit-{kiosks}.db") as commits:
-        swipes_ms = spread("kiosks", kiosks, load, run_dir / f"kiosks-{kiosks}")
+        swipes_ms, kiosks_cpu = spread("kiosks", kiosks, load, run_dir / f"kiosks-{kiosks}")
+    swipe_cpu = {
+        "kiosks": kiosks_cpu,
+        "hub": cpu_s(pids.hub) - hub_at,
+        "broker": cpu_s(pids.broker) - broker_at,
+    }
     responder = EchoResponder(load.port)
     try:
+        responder_at, broker_at = responder.cpu_s(), cpu_s(pids.broker)
         with CommitMeter(run_dir / f"commit-quiet-{kiosks}.db") as quiet_commits:
-            echo = spread("echo", kiosks, load, None)
+            echo, clients_cpu = spread("echo", kiosks, load, None)
+        echo_cpu = {
+            "clients": clients_cpu,
+            "responder": responder.cpu_s() - responder_at,
+            "broker": cpu_s(pids.broker) - broker_at,
+        }
     finally:
         responder.stop()
-    return Round(swipes_ms, echo, commits, quiet_commits)
+    return Round(swipes_ms, echo, commits, quiet_commits, {"swipe": swipe_cpu, "echo": echo_cpu})
 
 
 def pooled(rounds: list[Round]) -> dict[str, Any]:
@@ -149,6 +177,12 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
         [ms for one in rounds for ms in one.echo],
         [ms for one in rounds for ms in one.commits],
         [ms for one in rounds for ms in one.quiet_commits],
+        {
+            side: {
+                part: sum(one.cpu_s[side][part] for one in rounds) for part in rounds[0].cpu_s[side]
+            }
+            for side in rounds[0].cpu_s
+        },
     )
     e2e = [swipe[0] for swipe in whole.swipes_ms]
     return {
@@ -161,11 +195,21 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
             "to_hub": summary([swipe[2] for swipe in whole.swipes_ms]),
             "hub_and_back": summary([a - b - c for a, b, c in whole.swipes_ms]),
         },
+        "cpu_ms_per_swipe": {
+            "swipe": per_swipe(whole.cpu_s["swipe"], len(whole.swipes_ms)),
+            "echo": per_swipe(whole.cpu_s["echo"], len(whole.echo)),
+        },
         "rounds": [one.ratios() for one in rounds],
         "e2e_samples": e2e,
         "echo_samples": whole.echo,
         "commit_samples": whole.commits,
     }
+
+
+def per_swipe(cpu: dict[str, float], swipes: int) -> dict[str, float]:
+    """CPU ms per swipe by process, and their total."""
+    parts = {part: round(seconds * 1000 / max(swipes, 1), 3) for part, seconds in cpu.items()}
+    return {**parts, "total": round(sum(cpu.values()) * 1000 / max(swipes, 1), 3)}
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -186,10 +230,12 @@ class Load:
     interval: float
 
 
-def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> list[Any]:
-    """Run ``kiosks`` simulated kiosks, at most KIOSKS_PER_PROCESS a process; all latencies.
+def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> tuple[list[Any], float]:
+    """Run ``kiosks`` simulated kiosks, at most KIOSKS_PER_PROCESS a process.
 
-    A latency is a number for the echo clients, and ``run_kiosks``'s three for the kiosks.
+    All their latencies, and the CPU seconds the processes used over their
+    schedules (``timed``). A latency is a number for the echo clients, and
+    ``run_kiosks``'s three for the kiosks.
     """
     processes = []
     for first in range(1, kiosks + 1, KIOSKS_PER_PROCESS):
@@ -217,10 +263,19 @@ def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> list[A
         )
     start_together(processes)
     latencies: list[Any] = []
+    used = 0.0
     for process in processes:
         out, _ = process.communicate(timeout=600)
-        latencies.extend(json.loads(out.strip().splitlines()[-1]))
-    return latencies
+        result = json.loads(out.strip().splitlines()[-1])
+        latencies.extend(result["latencies"])
+        used += result["cpu_s"]
+    return latencies, used
+
+
+def timed(run: Callable[[], tuple[list[Any], float]]) -> dict[str, Any]:
+    """A load process's output: its latencies, and its CPU seconds since the common start."""
+    latencies, started_cpu = run()
+    return {"latencies": latencies, "cpu_s": time.process_time() - started_cpu}
 
 
 def start_together(processes: list[subprocess.Popen[str]]) -> None:
@@ -257,8 +312,12 @@ def schedule(count: int, swipes: int, interval: float) -> list[tuple[float, int]
     return sorted(plan)
 
 
-def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[list[float]]:
+def run_kiosks(
+    first: int, count: int, load: Load, directory: Path
+) -> tuple[list[list[float]], float]:
     """Kiosk cores in this process; for every swipe, ms: [scan to reply, write, to the hub].
+
+    Also returns ``time.process_time()`` at the common start (``timed``).
 
     The write is the kiosk core's durable outbox write; "to the hub" runs
     from its end to the reply's ``hub_time``, when the hub's batch took the
@@ -299,6 +358,7 @@ def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[list
         time.sleep(0.05)
     freeze_startup_heap()  # as a kiosk process does once it is up
     begin = wait_for_start()
+    started_cpu = time.process_time()
     for offset, index in schedule(count, swipes, interval):
         delay = begin + offset - time.monotonic()
         if delay > 0:
@@ -320,7 +380,7 @@ def run_kiosks(first: int, count: int, load: Load, directory: Path) -> list[list
     done.wait(timeout=120)
     for _, link, _ in kiosks:
         link.stop()
-    return latencies
+    return latencies, started_cpu
 
 
 @dataclass(frozen=True)
@@ -335,25 +395,37 @@ class EchoResponder:
 
     def __init__(self, port: int) -> None:
         self._client = bare_client("bench-echo")
+        self._thread = 0  # paho's loop thread, which runs the callbacks
         ready = threading.Event()
-        self._client.on_connect = lambda c, *_: c.subscribe("bench/echo/+/req", qos=1)
+        self._client.on_connect = self._subscribe
         self._client.on_subscribe = lambda *_: ready.set()
         self._client.on_message = self._echo
         self._client.connect("127.0.0.1", port)
         self._client.loop_start()
         ready.wait(10)
 
+    def _subscribe(self, client: mqtt.Client, *_: Any) -> None:
+        self._thread = threading.get_native_id()
+        client.subscribe("bench/echo/+/req", qos=1)
+
     @staticmethod
     def _echo(client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
         client.publish(msg.topic[: -len("req")] + "reply", msg.payload, qos=1)
+
+    def cpu_s(self) -> float:
+        """CPU seconds the responder's network thread (paho's loop) has used."""
+        return cpu_s(os.getpid(), self._thread) if self._thread else 0.0
 
     def stop(self) -> None:
         self._client.disconnect()
         self._client.loop_stop()
 
 
-def run_echo_clients(first: int, count: int, load: Load) -> list[float]:
-    """Bare clients on the kiosks' schedule; round trip (ms) through the echo responder."""
+def run_echo_clients(first: int, count: int, load: Load) -> tuple[list[float], float]:
+    """Bare clients on the kiosks' schedule; round trip (ms) through the echo responder.
+
+    Also returns ``time.process_time()`` at the common start (``timed``).
+    """
     port, swipes, interval = load.port, load.swipes, load.interval
     lock = threading.Lock()
     started: dict[str, float] = {}
@@ -385,6 +457,7 @@ def run_echo_clients(first: int, count: int, load: Load) -> list[float]:
         subscribed.acquire(timeout=30)
     freeze_startup_heap()  # the same process set-up as the kiosks'
     begin = wait_for_start()
+    started_cpu = time.process_time()
     for sent, (offset, index) in enumerate(schedule(count, swipes, interval)):
         delay = begin + offset - time.monotonic()
         if delay > 0:
@@ -398,7 +471,7 @@ def run_echo_clients(first: int, count: int, load: Load) -> list[float]:
     for _, client in clients:
         client.disconnect()
         client.loop_stop()
-    return latencies
+    return latencies, started_cpu
 
 
 class CommitMeter:

@@ -121,6 +121,9 @@ def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
         split = (top or {}).get("split_ms", {}).get(part)
         figures[f"e2e_{part}_p50_ms_100"] = split["p50"] if split else None
         figures[f"e2e_{part}_p99_ms_100"] = split["p99"] if split else None
+    cpu = (top or {}).get("cpu_ms_per_swipe", {})
+    figures["e2e_cpu_ms_per_swipe_100"] = cpu.get("swipe", {}).get("total")
+    figures["echo_cpu_ms_per_swipe_100"] = cpu.get("echo", {}).get("total")
     if top:
         limit = top["echo_ms"]["p99"] + top["commit_ms"]["p99"]
         figures["e2e_p99_ratio_100"] = round(top["e2e_ms"]["p99"] / limit, RATIO_PLACES)
@@ -194,6 +197,12 @@ def table(f: dict[str, float | None], rounds: list[float]) -> str:
         *(
             (f"of a swipe at 100 kiosks: {name}, p50 / p99 (ms)", both, "", "")
             for name, both in _split(f)
+        ),
+        (
+            "CPU per swipe at 100 kiosks, all processes: the swipes' / the echo's (ms)",
+            f"{_value(f['e2e_cpu_ms_per_swipe_100'])} / {_value(f['echo_cpu_ms_per_swipe_100'])}",
+            "",
+            "",
         ),
         ("swipe→reply p99, 10 kiosks (ms)", f["e2e_p99_ms_10"], "", ""),
         ("swipe→reply p99, 1 kiosk (ms)", f["e2e_p99_ms_1"], "", ""),

@@ -130,10 +130,11 @@ def run_queue_s(pid: int) -> float:
     return waited / 1e9
 
 
-def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a live process has used; 0 when it is gone."""
+def cpu_s(pid: int, thread: int | None = None) -> float:
+    """CPU seconds (user + system) a live process, or one of its threads, has used; 0 if gone."""
+    path = f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat"
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(path).read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
