@@ -37,7 +37,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,9 +77,9 @@ def main() -> None:
     args = parser.parse_args()
     load = Load(args.port, args.swipes, args.interval)
     if args.role == "kiosks":
-        print(json.dumps(timed(lambda: run_kiosks(args.first, args.count, load, args.dir))))
+        report(*run_kiosks(args.first, args.count, load, args.dir))
     elif args.role == "echo":
-        print(json.dumps(timed(lambda: run_echo_clients(args.first, args.count, load))))
+        report(*run_echo_clients(args.first, args.count, load))
     else:
         levels = [int(n) for n in args.kiosks.split(",")]
         print(json.dumps(bench(levels, args.swipes, args.interval, args.rounds)))
@@ -234,7 +233,7 @@ def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> tuple[
     """Run ``kiosks`` simulated kiosks, at most KIOSKS_PER_PROCESS a process.
 
     All their latencies, and the CPU seconds the processes used over their
-    schedules (``timed``). A latency is a number for the echo clients, and
+    schedules (``report``). A latency is a number for the echo clients, and
     ``run_kiosks``'s three for the kiosks.
     """
     processes = []
@@ -272,10 +271,9 @@ def spread(role: str, kiosks: int, load: Load, directory: Path | None) -> tuple[
     return latencies, used
 
 
-def timed(run: Callable[[], tuple[list[Any], float]]) -> dict[str, Any]:
-    """A load process's output: its latencies, and its CPU seconds since the common start."""
-    latencies, started_cpu = run()
-    return {"latencies": latencies, "cpu_s": time.process_time() - started_cpu}
+def report(latencies: list[Any], cpu_seconds: float) -> None:
+    """A load process's last line: its latencies, and its CPU seconds since the common start."""
+    print(json.dumps({"latencies": latencies, "cpu_s": cpu_seconds}))
 
 
 def start_together(processes: list[subprocess.Popen[str]]) -> None:
@@ -317,7 +315,7 @@ def run_kiosks(
 ) -> tuple[list[list[float]], float]:
     """Kiosk cores in this process; for every swipe, ms: [scan to reply, write, to the hub].
 
-    Also returns ``time.process_time()`` at the common start (``timed``).
+    Also returns the CPU seconds the process used from the common start (``report``).
 
     The write is the kiosk core's durable outbox write; "to the hub" runs
     from its end to the reply's ``hub_time``, when the hub's batch took the
@@ -380,7 +378,7 @@ def run_kiosks(
     done.wait(timeout=120)
     for _, link, _ in kiosks:
         link.stop()
-    return latencies, started_cpu
+    return latencies, time.process_time() - started_cpu
 
 
 @dataclass(frozen=True)
@@ -424,7 +422,7 @@ class EchoResponder:
 def run_echo_clients(first: int, count: int, load: Load) -> tuple[list[float], float]:
     """Bare clients on the kiosks' schedule; round trip (ms) through the echo responder.
 
-    Also returns ``time.process_time()`` at the common start (``timed``).
+    Also returns the CPU seconds the process used from the common start (``report``).
     """
     port, swipes, interval = load.port, load.swipes, load.interval
     lock = threading.Lock()
@@ -471,7 +469,7 @@ def run_echo_clients(first: int, count: int, load: Load) -> tuple[list[float], f
     for _, client in clients:
         client.disconnect()
         client.loop_stop()
-    return latencies, started_cpu
+    return latencies, time.process_time() - started_cpu
 
 
 class CommitMeter:
