@@ -21,8 +21,12 @@ with the way back. And both sides' CPU is counted per swipe
 (``cpu_ms_per_swipe``): the load processes' own over their schedule,
 the hub's (or the echo responder's thread) and the broker's over the
 phase, start-ups included. On two vCPUs the swipes and the limit each
-wait for the CPU their own side keeps busy. Prints one JSON line;
-asserts nothing.
+wait for the CPU their own side keeps busy. In the last round at the
+most kiosks, the echo runs once more with a durable commit of one row
+at each end (``DurableRow``; ``durable_echo_ms``): the floor of any
+design that, like ours, commits at the kiosk before it sends and at the
+hub before it answers, with no code of ours on the way; the part of the
+ratio above it is our code's. Prints one JSON line; asserts nothing.
 """
 
 from __future__ import annotations
@@ -79,7 +83,7 @@ def main() -> None:
     if args.role == "kiosks":
         report(*run_kiosks(args.first, args.count, load, args.dir))
     elif args.role == "echo":
-        report(*run_echo_clients(args.first, args.count, load))
+        report(*run_echo_clients(args.first, args.count, load, args.dir))
     else:
         levels = [int(n) for n in args.kiosks.split(",")]
         print(json.dumps(bench(levels, args.swipes, args.interval, args.rounds)))
@@ -101,9 +105,11 @@ def bench(levels: list[int], swipes: int, interval: float, rounds: int) -> dict[
         load = Load(network.broker_info.port, swipes, interval)
         pids = Pids(hub=hub.popen.pid, broker=network.broker.pid)
         for kiosks in levels:
+            most = kiosks == max(levels)
+            count = rounds if most else 1
             measured = [
-                measure_round(kiosks, load, run_dir, pids)
-                for _ in range(rounds if kiosks == max(levels) else 1)
+                measure_round(kiosks, load, run_dir, pids, durable_echo=most and n == count - 1)
+                for n in range(count)
             ]
             results["levels"][str(kiosks)] = pooled(measured)
     finally:
@@ -120,16 +126,22 @@ class Round:
     commits: list[float]  # the limit's commit, measured while the kiosks swiped
     quiet_commits: list[float]  # the same meter during the echo run
     cpu_s: dict[str, dict[str, float]]  # per side ("swipe", "echo"): CPU s by process
+    durable_echo: list[float]  # an echo with a commit at each end (the last round's only)
 
     def ratios(self) -> dict[str, float]:
         e2e = percentile([swipe[0] for swipe in self.swipes_ms], 0.99)
         echo, commit = percentile(self.echo, 0.99), percentile(self.commits, 0.99)
-        return {
+        ratios = {
             "e2e_p99": round(e2e, 2),
             "echo_p99": round(echo, 2),
             "commit_p99": round(commit, 2),
             "ratio": round(e2e / (echo + commit), RATIO_PLACES),
         }
+        if self.durable_echo:
+            durable = percentile(self.durable_echo, 0.99)
+            ratios["durable_echo_p99"] = round(durable, 2)
+            ratios["durable_echo_ratio"] = round(durable / (echo + commit), RATIO_PLACES)
+        return ratios
 
 
 @dataclass(frozen=True)
@@ -138,7 +150,9 @@ class Pids:
     broker: int
 
 
-def measure_round(kiosks: int, load: Load, run_dir: Path, pids: Pids) -> Round:
+def measure_round(
+    kiosks: int, load: Load, run_dir: Path, pids: Pids, durable_echo: bool = False
+) -> Round:
     # A later round reopens the same outboxes: each kiosk's sequence goes on.
     hub_at, broker_at = cpu_s(pids.hub), cpu_s(pids.broker)
     with CommitMeter(run_dir / f"commit-{kiosks}.db") as commits:
@@ -160,7 +174,16 @@ def measure_round(kiosks: int, load: Load, run_dir: Path, pids: Pids) -> Round:
         }
     finally:
         responder.stop()
-    return Round(swipes_ms, echo, commits, quiet_commits, {"swipe": swipe_cpu, "echo": echo_cpu})
+    durable: list[float] = []
+    if durable_echo:
+        responder = EchoResponder(load.port, run_dir / "durable-echo-responder.db")
+        try:
+            durable, _ = spread("echo", kiosks, load, run_dir / f"durable-echo-{kiosks}")
+        finally:
+            responder.stop()
+    return Round(
+        swipes_ms, echo, commits, quiet_commits, {"swipe": swipe_cpu, "echo": echo_cpu}, durable
+    )
 
 
 def pooled(rounds: list[Round]) -> dict[str, Any]:
@@ -182,6 +205,7 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
             }
             for side in rounds[0].cpu_s
         },
+        [ms for one in rounds for ms in one.durable_echo],
     )
     e2e = [swipe[0] for swipe in whole.swipes_ms]
     return {
@@ -202,6 +226,14 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
         "e2e_samples": e2e,
         "echo_samples": whole.echo,
         "commit_samples": whole.commits,
+        **(
+            {
+                "durable_echo_ms": summary(whole.durable_echo),
+                "durable_echo_samples": whole.durable_echo,
+            }
+            if whole.durable_echo
+            else {}
+        ),
     }
 
 
@@ -389,10 +421,15 @@ class _Swipe:
 
 
 class EchoResponder:
-    """A bare subscriber that republishes every request to its reply topic (QoS 1)."""
+    """A bare subscriber that republishes every request to its reply topic (QoS 1).
 
-    def __init__(self, port: int) -> None:
+    With ``commit_to``, it first stores each request in one durable commit
+    there (``DurableRow``), as the hub does before it answers.
+    """
+
+    def __init__(self, port: int, commit_to: Path | None = None) -> None:
         self._client = bare_client("bench-echo")
+        self._store = DurableRow(commit_to) if commit_to is not None else None
         self._thread = 0  # paho's loop thread, which runs the callbacks
         ready = threading.Event()
         self._client.on_connect = self._subscribe
@@ -406,8 +443,9 @@ class EchoResponder:
         self._thread = threading.get_native_id()
         client.subscribe("bench/echo/+/req", qos=1)
 
-    @staticmethod
-    def _echo(client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
+    def _echo(self, client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        if self._store is not None:
+            self._store.commit(msg.payload)
         client.publish(msg.topic[: -len("req")] + "reply", msg.payload, qos=1)
 
     def cpu_s(self) -> float:
@@ -417,10 +455,19 @@ class EchoResponder:
     def stop(self) -> None:
         self._client.disconnect()
         self._client.loop_stop()
+        if self._store is not None:
+            self._store.close()
 
 
-def run_echo_clients(first: int, count: int, load: Load) -> tuple[list[float], float]:
+def run_echo_clients(
+    first: int, count: int, load: Load, directory: Path | None = None
+) -> tuple[list[float], float]:
     """Bare clients on the kiosks' schedule; round trip (ms) through the echo responder.
+
+    With ``directory``, each client first stores its request in one durable
+    commit of its own file there (``DurableRow``), as a kiosk does before
+    it sends: with a responder that commits too, the round trip is the
+    floor of a design with two durable commits in a row.
 
     Also returns the CPU seconds the process used from the common start (``report``).
     """
@@ -443,6 +490,10 @@ def run_echo_clients(first: int, count: int, load: Load) -> tuple[list[float], f
             if len(latencies) == total:
                 done.set()
 
+    stores = {}
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+        stores = {n: DurableRow(directory / f"e{n}.db") for n in range(first, first + count)}
     for number in range(first, first + count):
         client = bare_client(f"bench-echo-{number}")
         client.on_message = on_message
@@ -462,14 +513,37 @@ def run_echo_clients(first: int, count: int, load: Load) -> tuple[list[float], f
             time.sleep(delay)
         number, client = clients[index]
         key = f"{number:08d}-{sent:015d}"
+        payload = key.encode() + ECHO_PAYLOAD
         with lock:
             started[key] = time.perf_counter()
-        client.publish(f"bench/echo/{number}/req", key.encode() + ECHO_PAYLOAD, qos=1)
+        if stores:
+            stores[number].commit(payload)
+        client.publish(f"bench/echo/{number}/req", payload, qos=1)
     done.wait(timeout=120)
     for _, client in clients:
         client.disconnect()
         client.loop_stop()
+    for store in stores.values():
+        store.close()
     return latencies, time.process_time() - started_cpu
+
+
+class DurableRow:
+    """One durable commit of one row a call (WAL, synchronous=FULL), as ``measure_commits``."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS row (id INTEGER PRIMARY KEY, body BLOB)")
+
+    def commit(self, body: bytes) -> None:
+        self._db.execute("BEGIN")
+        self._db.execute("INSERT INTO row (body) VALUES (?)", (body,))
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
 
 
 class CommitMeter:
