@@ -22,11 +22,13 @@ with the way back. And both sides' CPU is counted per swipe
 the hub's (or the echo responder's thread) and the broker's over the
 phase, start-ups included. On two vCPUs the swipes and the limit each
 wait for the CPU their own side keeps busy. In the last round at the
-most kiosks, the echo runs once more with a durable commit of one row
-at each end (``DurableRow``; ``durable_echo_ms``): the floor of any
-design that, like ours, commits at the kiosk before it sends and at the
-hub before it answers, with no code of ours on the way; the part of the
-ratio above it is our code's. Prints one JSON line; asserts nothing.
+most kiosks, the echo runs once more with a durable commit at each end
+(``durable_echo_ms``): each client commits its row before it publishes,
+the responder commits what it has taken together before it answers
+(``DurableEchoResponder``). That is the floor of any design that, like
+ours, commits at the kiosk before it sends and at the hub before it
+answers, with no code of ours on the way; the part of the ratio above it
+is our code's. Prints one JSON line; asserts nothing.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from kiosk.core.link import HubLink
 from kiosk.core.outbox import Outbox
 from kiosk.core.requests import RequestWriter
 from lianxin.network import LocalNetwork
+from protocol.connection import Connection
 from protocol.replies import Reply
 
 KIOSKS_PER_PROCESS = 25
@@ -176,11 +179,11 @@ def measure_round(
         responder.stop()
     durable: list[float] = []
     if durable_echo:
-        responder = EchoResponder(load.port, run_dir / "durable-echo-responder.db")
+        durable_responder = DurableEchoResponder(load.port, run_dir / "durable-echo.db")
         try:
             durable, _ = spread("echo", kiosks, load, run_dir / f"durable-echo-{kiosks}")
         finally:
-            responder.stop()
+            durable_responder.stop()
     return Round(
         swipes_ms, echo, commits, quiet_commits, {"swipe": swipe_cpu, "echo": echo_cpu}, durable
     )
@@ -420,16 +423,15 @@ class _Swipe:
     written_at: float  # wall clock when it returned, to compare with the reply's hub_time
 
 
+def echo_reply_topic(request_topic: str) -> str:
+    return request_topic[: -len("req")] + "reply"
+
+
 class EchoResponder:
-    """A bare subscriber that republishes every request to its reply topic (QoS 1).
+    """A bare subscriber that republishes every request to its reply topic (QoS 1)."""
 
-    With ``commit_to``, it first stores each request in one durable commit
-    there (``DurableRow``), as the hub does before it answers.
-    """
-
-    def __init__(self, port: int, commit_to: Path | None = None) -> None:
+    def __init__(self, port: int) -> None:
         self._client = bare_client("bench-echo")
-        self._store = DurableRow(commit_to) if commit_to is not None else None
         self._thread = 0  # paho's loop thread, which runs the callbacks
         ready = threading.Event()
         self._client.on_connect = self._subscribe
@@ -443,10 +445,9 @@ class EchoResponder:
         self._thread = threading.get_native_id()
         client.subscribe("bench/echo/+/req", qos=1)
 
-    def _echo(self, client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
-        if self._store is not None:
-            self._store.commit(msg.payload)
-        client.publish(msg.topic[: -len("req")] + "reply", msg.payload, qos=1)
+    @staticmethod
+    def _echo(client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        client.publish(echo_reply_topic(msg.topic), msg.payload, qos=1)
 
     def cpu_s(self) -> float:
         """CPU seconds the responder's network thread (paho's loop) has used."""
@@ -455,8 +456,51 @@ class EchoResponder:
     def stop(self) -> None:
         self._client.disconnect()
         self._client.loop_stop()
-        if self._store is not None:
-            self._store.close()
+
+
+class DurableEchoResponder:
+    """An echo responder that stores what it takes in one durable commit before it answers.
+
+    Built as the hub takes requests (hub/worker.py), with nothing of the
+    hub's own: one thread turns the connection (``Connection``), takes
+    every request that has arrived, commits them together (group commit:
+    one fsync for all of them), then publishes their replies together.
+    Answering each request with a commit of its own would make its own
+    queue behind the disk, a floor no design needs.
+    """
+
+    def __init__(self, port: int, path: Path) -> None:
+        self._client = bare_client("bench-durable-echo")
+        self._store = DurableRow(path)
+        self._stop = threading.Event()
+        self._taken: list[mqtt.MQTTMessage] = []
+        self._ready = threading.Event()
+        self._client.on_connect = lambda client, *_: client.subscribe("bench/echo/+/req", qos=1)
+        self._client.on_subscribe = lambda *_: self._ready.set()
+        self._client.on_message = lambda _client, _userdata, msg: self._taken.append(msg)
+        self._connection = Connection(self._client, BrokerSettings(port=port), self._stop)
+        self._client.connect("127.0.0.1", port)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._connection.turn(0.1)
+            if not self._taken:
+                continue
+            taken, self._taken = self._taken, []
+            self._store.commit_many([msg.payload for msg in taken])
+            with self._connection.holding_writes():
+                for msg in taken:
+                    self._client.publish(echo_reply_topic(msg.topic), msg.payload, qos=1)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._connection.wake()
+        self._thread.join(timeout=5)
+        self._client.disconnect()
+        self._store.close()
 
 
 def run_echo_clients(
@@ -517,7 +561,7 @@ def run_echo_clients(
         with lock:
             started[key] = time.perf_counter()
         if stores:
-            stores[number].commit(payload)
+            stores[number].commit_many([payload])
         client.publish(f"bench/echo/{number}/req", payload, qos=1)
     done.wait(timeout=120)
     for _, client in clients:
@@ -529,7 +573,7 @@ def run_echo_clients(
 
 
 class DurableRow:
-    """One durable commit of one row a call (WAL, synchronous=FULL), as ``measure_commits``."""
+    """Rows stored in one durable commit a call (WAL, synchronous=FULL), as ``measure_commits``."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -537,9 +581,9 @@ class DurableRow:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("CREATE TABLE IF NOT EXISTS row (id INTEGER PRIMARY KEY, body BLOB)")
 
-    def commit(self, body: bytes) -> None:
+    def commit_many(self, bodies: list[bytes]) -> None:
         self._db.execute("BEGIN")
-        self._db.execute("INSERT INTO row (body) VALUES (?)", (body,))
+        self._db.executemany("INSERT INTO row (body) VALUES (?)", [(body,) for body in bodies])
         self._db.execute("COMMIT")
 
     def close(self) -> None:
