@@ -366,7 +366,7 @@ def _plot_latency(plt: Any, levels: dict[str, Any], path: Path) -> None:
             ("e2e", "swipe→reply", "tab:blue"),
             ("echo", "MQTT echo", "tab:orange"),
             ("commit", "SQLite commit", "tab:green"),
-            ("durable_echo", "echo, a commit each end", "tab:purple"),
+            ("durable_echo", "echo, a commit each end (last round)", "tab:purple"),
         ):
             values = sorted(entry.get(f"{key}_samples", []))
             if values:
