@@ -499,7 +499,7 @@ class DurableEchoResponder:
         self._stop.set()
         self._connection.wake()
         self._thread.join(timeout=5)
-        self._client.disconnect()
+        self._connection.leave(None)  # DISCONNECT, and the wake-up socket closed
         self._store.close()
 
 
