@@ -66,7 +66,7 @@ from protocol.connection import Connection
 from protocol.replies import Reply
 
 KIOSKS_PER_PROCESS = 25
-MIN_SWIPES = 300  # at each number of kiosks: p99 is then the third slowest (Load.at)
+MIN_SWIPES = 300  # at each number of kiosks: p99 is then the fourth slowest (Load.at)
 ECHO_PAYLOAD = b"x" * 420  # about a check-in request's size
 READY = "ready"
 START_MARGIN_S = 0.2  # from the last process's "ready" to everyone's first swipe
