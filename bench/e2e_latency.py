@@ -648,7 +648,8 @@ def measure_commits(path: Path, stop: threading.Event, out: list[float]) -> None
     """One durable commit (WAL, synchronous=FULL) of one row, every 5 ms, until ``stop``.
 
     Every 5 ms, the 100 kiosks' rate of swipes, gives some 3,000 samples a
-    run: a p99 that is the 30th slowest, not the 8th, and so steadier.
+    run: a p99 that is the 31st slowest (nearest rank), not the 8th, and so
+    steadier.
     """
     store = DurableRow(path)
     row = [b"x" * 300]
