@@ -114,7 +114,7 @@ def run_queue_s(pid: int) -> float:
     CPU and did not get one was slowed by the machine, not by its own code:
     on two vCPUs shared with the broker and the load's publishers, the
     hub's thread waited for one 40-50 % of a round's first second
-    (docs/performance.md, fifteenth round). 0 when the process is gone or
+    (docs/performance-rounds.md, fifteenth round). 0 when the process is gone or
     the kernel keeps no such statistics.
     """
     waited = 0

@@ -9,7 +9,7 @@ keep one generic plan for it; statistics (autovacuum's ANALYZE) replace that
 plan. Planning every statement afresh (``plan_cache_mode=force_custom_plan``)
 was measured and not kept: it spared a new database's first minute, before
 any statistics, but cost 18% of the hub's steady ingest
-(docs/performance.md, "Sixth round").
+(docs/performance-rounds.md, "Sixth round").
 """
 
 from __future__ import annotations

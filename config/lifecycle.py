@@ -63,7 +63,7 @@ def limit_malloc_arenas(arenas: int = ROLE_MALLOC_ARENAS) -> bool:
     pace: draining 300,000 scans, the hub grew from 117 to 140 MB, still
     rising, while the Python objects it held stayed the same (tracemalloc);
     with two arenas it held at 118-123 MB, for the same CPU per scan
-    (bench/offline_week.py; a longer drain in docs/performance.md). Call it
+    (bench/offline_week.py; a longer drain in docs/performance-rounds.md). Call it
     first thing, before any thread starts. An operator's ``MALLOC_ARENA_MAX``
     wins: glibc read it at start, and it is left alone.
     """

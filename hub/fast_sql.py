@@ -11,7 +11,7 @@ engine's dialect, and on SQLite hands the SQL and the processed values to
 the DBAPI cursor of the session's connection: the same transaction and
 savepoints, the same SQL. Measured with ``Inbox.accept_batch``, back to
 back: a batch of one check-in 494 → 333 µs of CPU, 500 at a time 54.9 →
-48.2 µs each (docs/performance.md, fifth round).
+48.2 µs each (docs/performance-rounds.md, fifth round).
 
 On PostgreSQL through psycopg it runs each statement once a batch, on
 psycopg's cursor, whatever the batch's size: a list is one array
@@ -24,7 +24,7 @@ list of 400 credentials). Through SQLAlchemy, a batch's inserts were
 multi-row statements of thousands of parameters, which psycopg parses
 in Python afresh each time (it caches only short ones), or an
 executemany of one round of its pipeline a row: two thirds of a batch's
-CPU on PostgreSQL (docs/performance.md, twenty-third round). A delete
+CPU on PostgreSQL (docs/performance-rounds.md, twenty-third round). A delete
 of many rows stays an executemany, on the cursor. The arrays are cast
 to the columns' types without their lengths, so a value too long for
 its column is refused by the statement, as SQLAlchemy's statements had
@@ -250,7 +250,7 @@ def _row_maker(slots: Sequence[_Slot]) -> Callable[[Mapping[str, Any]], list[Any
     the caller gives, the values are taken together (``itemgetter``) and
     only those that need it converted: asking each slot what it is cost
     1.6 times as much, 2.1 against 1.3 µs for a check-in's four rows
-    (docs/performance.md, sixteenth round).
+    (docs/performance-rounds.md, sixteenth round).
     """
     if any(slot.fixed is not _GIVEN or slot.expanding for slot in slots) or len(slots) < 2:
 

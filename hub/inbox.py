@@ -394,7 +394,7 @@ class _BatchSession:
     A lone swipe's batch is what a person at a kiosk waits for. Taking a
     connection from the pool and making a session for each batch was a
     fifth of its Python calls (582 against 453 held) and ~0.2 ms of its
-    ~1.6 ms at the hub between swipes (docs/performance.md, eleventh round).
+    ~1.6 ms at the hub between swipes (docs/performance-rounds.md, eleventh round).
     After a batch that raised, the connection is given back (the pool
     checks it before it is lent again), so a database restart costs one
     failed batch, which the inbox retries request by request.

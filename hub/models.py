@@ -62,7 +62,7 @@ def _sqlite_utc_text(value: datetime | None) -> str | None:
     kiosk's own times: the text of the last two objects is kept, and the
     same object (``is``, never merely equal: a datetime is immutable) gets
     it back. Writing the text is ~1.2 µs; a batch of 500 check-ins cut its
-    CPU by ~5 % (docs/performance.md, fifteenth round). Each entry is one
+    CPU by ~5 % (docs/performance-rounds.md, fifteenth round). Each entry is one
     tuple, so another thread binding at the same time reads a value with
     its own text or misses; it never reads a mismatched pair.
     """

@@ -5,7 +5,7 @@ those pages into the database file and syncs it. By default the
 connection whose commit takes the WAL past 1,000 pages runs that
 checkpoint inside the commit, so every few hundred lone check-ins one
 swipe waited for it (a transaction's p99 1.9 ms with it, 1.1 without:
-docs/performance.md, eleventh round). Here a periodic job runs a PASSIVE
+docs/performance-rounds.md, eleventh round). Here a periodic job runs a PASSIVE
 checkpoint every ``every_s`` seconds, which never waits for a reader or
 a writer; what it has copied, a commit need not. The hub's connections
 keep an automatic checkpoint at ``AUTOCHECKPOINT_PAGES`` as a net: a WAL

@@ -84,7 +84,7 @@ class AnsweredLog:
     thousands a second. Any other outcome (a duplicate, a refusal) keeps a
     line of its own. Either way ``grep <request id>`` finds the request.
     The lines wait for ``log``, after the batch's replies are written: a
-    line took ~0.18 ms between swipes (docs/performance.md, eleventh
+    line took ~0.18 ms between swipes (docs/performance-rounds.md, eleventh
     round), which a lone swipe's reply used to wait for.
     """
 

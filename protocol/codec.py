@@ -52,7 +52,7 @@ def encode_reply(
 
     For the replies the hub makes itself, one per request it takes:
     validating and then serialising a ``Reply`` took ~7 µs, this ~1.6 (a
-    twentieth of the hub's CPU per check-in; docs/performance.md, fifteenth
+    twentieth of the hub's CPU per check-in; docs/performance-rounds.md, fifteenth
     round). The values are not checked again: they are the hub's own
     (a code and message from its catalogue, its clock, its ids).
     ``tests/unit/test_reply_encoding.py`` holds it to ``Reply``, field by

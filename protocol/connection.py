@@ -5,7 +5,7 @@ threads: a publish from the sender wakes the network thread through a
 socket, and a reply wakes the sender through an event. On the kiosk, at
 thousands of requests a second, that hand-over cost more than the work
 itself (a request went from 284-294 to 226-243 µs of CPU without it). On
-the hub, which batches, no gain was measured (docs/performance.md, tenth
+the hub, which batches, no gain was measured (docs/performance-rounds.md, tenth
 round); it follows the same rule: no paho client is used from two threads.
 Here the owner's one thread selects on the broker socket and a wake-up
 socket, reads and writes with ``loop_read``/``loop_write``, keeps the

@@ -63,7 +63,7 @@ _VISITS = FastStatement(
 # statistics yet (a new database, until autovacuum first analyses it) read
 # every check-in of the credential kind this year and tested each against
 # the list: a batch's lookup grew by ~3 ms for every 500 check-ins stored,
-# 130 ms at 20,000 (docs/performance.md, twenty-fourth round). Counted per
+# 130 ms at 20,000 (docs/performance-rounds.md, twenty-fourth round). Counted per
 # person from the list, the seek on (kind, credential, received_at) is the
 # only plan there is. A person without a visit comes back with 0.
 _WANTED = (

@@ -7,7 +7,7 @@ indexes out of a stream into each face it opens: ~2.3 MB per face for Noto
 Sans CJK. Inlining every subroutine into the glyphs that call it keeps the
 same outlines and hints in a file ~2 MB larger, and FreeType then has
 nothing to copy. Measured with the SC face under Xvfb: 20 sizes cost 77 MB
-resident as extracted, 36 MB flat (docs/performance.md).
+resident as extracted, 36 MB flat (docs/performance-rounds.md).
 
 The inlining is AFDKO's ``tx`` (``tx -cff +b``: the CFF table written out
 again, glyph order kept, no subroutines), the native tool the ``cffsubr``

@@ -7,7 +7,7 @@ No query has ever read the inbox by station, kiosk and sequence number:
 the hub looks a request up by its id (the primary key), and the tally of
 a drain counts every row. The index cost every request a write on the
 path a swipe waits for: 2-4 µs a check-in at 500 a batch, and one page of
-each lone check-in's commit (docs/performance.md, sixteenth round).
+each lone check-in's commit (docs/performance-rounds.md, sixteenth round).
 """
 
 from __future__ import annotations
