@@ -30,7 +30,8 @@ the responder commits what it has taken together before it answers
 (``DurableEchoResponder``). That is the floor of any design that, like
 ours, commits at the kiosk before it sends and at the hub before it
 answers, with no code of ours on the way; the part of the ratio above it
-is our code's. Prints one JSON line; asserts nothing.
+is our code's; its CPU per swipe is counted as the other two sides'
+are. Prints one JSON line; asserts nothing.
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ class Round:
     quiet_commits: list[float]  # the same meter during the echo run
     cpu_s: dict[str, dict[str, float]]  # per side ("swipe", "echo"): CPU s by process
     durable_echo: list[float]  # an echo with a commit at each end (the last round's only)
+    durable_cpu_s: dict[str, float]  # its CPU s by process (clients, responder, broker)
 
     def ratios(self) -> dict[str, float]:
         e2e = percentile([swipe[0] for swipe in self.swipes_ms], 0.99)
@@ -189,14 +191,27 @@ def measure_round(
     finally:
         responder.stop()
     durable: list[float] = []
+    durable_cpu: dict[str, float] = {}
     if durable_echo:
         durable_responder = DurableEchoResponder(load.port, run_dir / "durable-echo.db")
         try:
-            durable, _ = spread("echo", kiosks, load, run_dir / f"durable-echo-{kiosks}")
+            responder_at, broker_at = durable_responder.cpu_s(), cpu_s(pids.broker)
+            durable, clients_cpu = spread("echo", kiosks, load, run_dir / f"durable-echo-{kiosks}")
+            durable_cpu = {
+                "clients": clients_cpu,
+                "responder": durable_responder.cpu_s() - responder_at,
+                "broker": cpu_s(pids.broker) - broker_at,
+            }
         finally:
             durable_responder.stop()
     return Round(
-        swipes_ms, echo, commits, quiet_commits, {"swipe": swipe_cpu, "echo": echo_cpu}, durable
+        swipes_ms,
+        echo,
+        commits,
+        quiet_commits,
+        {"swipe": swipe_cpu, "echo": echo_cpu},
+        durable,
+        durable_cpu,
     )
 
 
@@ -220,6 +235,9 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
             for side in rounds[0].cpu_s
         },
         [ms for one in rounds for ms in one.durable_echo],
+        {part: sum(one.durable_cpu_s.get(part, 0.0) for one in rounds) for part in _FLOOR_PARTS}
+        if any(one.durable_cpu_s for one in rounds)
+        else {},
     )
     e2e = [swipe[0] for swipe in whole.swipes_ms]
     return {
@@ -235,6 +253,11 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
         "cpu_ms_per_swipe": {
             "swipe": per_swipe(whole.cpu_s["swipe"], len(whole.swipes_ms)),
             "echo": per_swipe(whole.cpu_s["echo"], len(whole.echo)),
+            **(
+                {"durable_echo": per_swipe(whole.durable_cpu_s, len(whole.durable_echo))}
+                if whole.durable_cpu_s
+                else {}
+            ),
         },
         "rounds": [one.ratios() for one in rounds],
         "e2e_samples": e2e,
@@ -249,6 +272,9 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
             else {}
         ),
     }
+
+
+_FLOOR_PARTS = ("clients", "responder", "broker")
 
 
 def per_swipe(cpu: dict[str, float], swipes: int) -> dict[str, float]:
@@ -517,6 +543,11 @@ class DurableEchoResponder:
             with self._connection.holding_writes():
                 for msg in taken:
                     self._client.publish(echo_reply_topic(msg.topic), msg.payload, qos=1)
+
+    def cpu_s(self) -> float:
+        """CPU seconds the responder's thread (its connection, commits and replies) has used."""
+        native = self._thread.native_id
+        return cpu_s(os.getpid(), native) if native is not None else 0.0
 
     def stop(self) -> None:
         self._stop.set()
