@@ -74,7 +74,9 @@ def main() -> None:
     args = parser.parse_args()
     scans = "20000" if args.quick else "100000"
     deadline = time.monotonic() + BUDGET_S
+    flushed_s = flush_pending_writes()
     raw: dict[str, Any] = {
+        "disk_flush_s": flushed_s,
         "e2e": run(
             "e2e_latency.py",
             *(["--swipes", "10", "--rounds", "1"] if args.quick else ["--swipes", "30"]),
@@ -106,6 +108,25 @@ def main() -> None:
     )
     print(table(figures, rounds))
     plot(raw, RESULTS)
+
+
+def flush_pending_writes() -> float:
+    """Write out what the set-up left in the page cache; the seconds it took.
+
+    A fresh clone and its ``pip install`` leave hundreds of MB of dirty
+    pages that the kernel writes back about 30 s later
+    (``vm.dirty_expire_centisecs``): in the first script's first phase,
+    where every fsync of the kiosks, the hub and the commit meter queues
+    behind them. Here, after copying a 725 MB ``.venv``, a 4 KiB fsync
+    every 5 ms took up to 449 ms about 30 s later; with ``sync`` first
+    (1.5 s), 38 ms at most (docs/performance-rounds.md, twenty-ninth
+    round). Flushed now, the measurements meet only the disk's own stalls.
+    """
+    started = time.monotonic()
+    os.sync()
+    took = round(time.monotonic() - started, 2)
+    print(f"pending writes flushed: {took} s", file=sys.stderr)
+    return took
 
 
 def summarise(raw: dict[str, Any]) -> dict[str, float | None]:
