@@ -55,7 +55,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.stack import RATIO_PLACES, bare_client, cpu_s, percentile, start_hub
+from bench.stack import RATIO_PLACES, bare_client, cpu_s, percentile, ratio_at_most, start_hub
 from config.lifecycle import freeze_startup_heap
 from config.settings import BrokerSettings, KioskSettings, PacingSettings
 from devices.scan import CredentialKind, ScanEvent
@@ -151,7 +151,7 @@ class Round:
             "e2e_p99": round(e2e, 2),
             "echo_p99": round(echo, 2),
             "commit_p99": round(commit, 2),
-            "ratio": round(e2e / (echo + commit), RATIO_PLACES),
+            "ratio": ratio_at_most(e2e / (echo + commit)),
         }
         if self.durable_echo:
             durable = percentile(self.durable_echo, 0.99)

@@ -54,7 +54,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.multiworker import admin_url, fresh_database
-from bench.stack import RATIO_PLACES, bare_client, cpu_s, run_queue_s, start_hub
+from bench.stack import bare_client, cpu_s, ratio_at_least, run_queue_s, start_hub
 from lianxin.network import LocalNetwork
 from lianxin.processes import RoleProcess
 from lianxin.tally import tally
@@ -98,7 +98,7 @@ def main() -> None:
         fanin, sqlite = _median_round(fanins), _median_round(sqlites)
         sqlite["rows"] = tally([], network.hub_database_url).stored
         ratios = [
-            round(hub_round["per_s"] / limit["per_s"], RATIO_PLACES)
+            ratio_at_least(hub_round["per_s"] / limit["per_s"])
             for hub_round, limit in zip(sqlites, fanins, strict=True)
         ]
         sqlite["ratios"], sqlite["ratio"] = ratios, _middle(ratios, key=float)

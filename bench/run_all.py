@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.stack import RATIO_PLACES
+from bench.stack import RATIO_PLACES, ratio_at_most
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -188,7 +188,7 @@ def summarise_e2e(e2e: dict[str, Any]) -> dict[str, float | None]:
     figures["durable_echo_cpu_ms_per_swipe_100"] = cpu.get("durable_echo", {}).get("total")
     if top:
         limit = top["echo_ms"]["p99"] + top["commit_ms"]["p99"]
-        figures["e2e_p99_ratio_100"] = round(top["e2e_ms"]["p99"] / limit, RATIO_PLACES)
+        figures["e2e_p99_ratio_100"] = ratio_at_most(top["e2e_ms"]["p99"] / limit)
     else:
         figures["e2e_p99_ratio_100"] = None
     # The echo with a commit at each end, timed in the last round only: to

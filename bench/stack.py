@@ -24,6 +24,22 @@ from protocol.lean_paho import LeanClient
 RATIO_PLACES = 3
 
 
+def ratio_at_most(value: float) -> float:
+    """A ratio whose target is a ceiling (the swipe's ≤ 2×), rounded up to ``RATIO_PLACES``.
+
+    Rounded away from the target, a printed ratio meets it only when the
+    measured one does: 2.0004 prints as 2.001, not 2.000.
+    """
+    scale = 10**RATIO_PLACES
+    return math.ceil(value * scale) / scale
+
+
+def ratio_at_least(value: float) -> float:
+    """A ratio whose target is a floor (ingest's ≥ ½), rounded down: 0.4996 prints as 0.499."""
+    scale = 10**RATIO_PLACES
+    return math.floor(value * scale) / scale
+
+
 def start_hub(
     network: LocalNetwork, *, kiosk_rate_per_s: float | None = None, stations: int = 10
 ) -> RoleProcess:
