@@ -223,6 +223,7 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
     rounds of the two and pooling their samples gives each side the same
     minutes, and more samples behind each p99.
     """
+    floors = [one.durable_cpu_s for one in rounds if one.durable_cpu_s]  # the last round's
     whole = Round(
         [swipe for one in rounds for swipe in one.swipes_ms],
         [ms for one in rounds for ms in one.echo],
@@ -235,9 +236,7 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
             for side in rounds[0].cpu_s
         },
         [ms for one in rounds for ms in one.durable_echo],
-        {part: sum(one.durable_cpu_s.get(part, 0.0) for one in rounds) for part in _FLOOR_PARTS}
-        if any(one.durable_cpu_s for one in rounds)
-        else {},
+        {part: sum(cpu[part] for cpu in floors) for part in floors[0]} if floors else {},
     )
     e2e = [swipe[0] for swipe in whole.swipes_ms]
     return {
@@ -272,9 +271,6 @@ def pooled(rounds: list[Round]) -> dict[str, Any]:
             else {}
         ),
     }
-
-
-_FLOOR_PARTS = ("clients", "responder", "broker")
 
 
 def per_swipe(cpu: dict[str, float], swipes: int) -> dict[str, float]:
